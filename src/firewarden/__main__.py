@@ -1,0 +1,3 @@
+from firewarden.cli import main
+
+main()

@@ -1,0 +1,14 @@
+"""The detectors the check runs by default, in the order their findings are usually read."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from firewarden.checks.engine import Detector
+
+
+@cache
+def default_detectors() -> tuple[Detector, ...]:
+    """One instance of each built-in detector (their models load once, here)."""
+    detectors: list[Detector] = []
+    return tuple(detectors)

@@ -1,0 +1,1 @@
+"""Online detection of brewing firestorms in mention series."""

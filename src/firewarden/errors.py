@@ -1,0 +1,27 @@
+"""Errors a user can act on: what was wrong, where, and what to do next."""
+
+from __future__ import annotations
+
+
+class FirewardenError(Exception):
+    """Base class for user-facing errors; the CLI prints them without a traceback."""
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(FirewardenError):
+    """Bad input from the user: a draft, a record, a context field, a command option."""
+
+
+class ConfigError(FirewardenError):
+    """A configuration file or guideline pack that cannot be used as written."""

@@ -1,0 +1,1 @@
+"""Measuring the product on labelled material: cases, labelled text, anomaly benchmarks."""

@@ -1,0 +1,1 @@
+"""Text handling: folding with an offset map, tokens, language identification."""

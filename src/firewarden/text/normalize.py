@@ -1,0 +1,157 @@
+"""Fold a text once for matching, keeping a map from every folded character to the original.
+
+Evasions undone here: Unicode compatibility forms (full-width letters, half-width katakana,
+ligatures), case, diacritics on Latin letters, zero-width and other invisible characters,
+Cyrillic/Greek homoglyphs, leetspeak inside words (``sh1t``, ``@ss``), and letters spaced out
+(``f u c k``, ``f.u.c.k``). Katakana is folded to hiragana so that a Japanese rule written in
+either script matches both. Stretched letters (``fuuuuck``) are left alone here: the rule
+matcher compiles each letter run as "at least this many", so stretching cannot hide a word and
+``good`` never becomes ``god``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c"
+    "\u206d\u206e\u206f\ufeff\ufe0e\ufe0f"
+)
+
+_HOMOGLYPHS = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
+    "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ո": "n", "ս": "u",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s",
+}  # fmt: skip
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+         "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}  # fmt: skip
+
+_SPACERS = frozenset(" .-_*·•")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A folded text and, for each of its characters, the index of its source character."""
+
+    original: str
+    text: str
+    #: ``source[i]`` is the index in ``original`` of ``text[i]``; one extra entry at the end.
+    source: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the folded text back to a span of the original."""
+        if start >= end:
+            pos = self.source[min(start, len(self.source) - 1)]
+            return pos, pos
+        return self.source[start], self.source[end - 1] + 1
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character (or a base and its voicing mark) as :func:`fold` does."""
+    if ch in _INVISIBLE:
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        c = _HOMOGLYPHS.get(c, c)
+        if "\u30a1" <= c <= "\u30f6":  # katakana -> hiragana
+            c = chr(ord(c) - 0x60)
+        elif c.isascii():
+            pass
+        elif unicodedata.category(c) == "Mn":
+            continue
+        elif "\u00c0" <= c <= "\u024f":  # Latin with diacritics -> base letter
+            base = unicodedata.normalize("NFKD", c)[0]
+            c = base if base.isascii() else c
+        out.append(c)
+    return "".join(out)
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` for matching; see the module docstring for what is undone."""
+    chars: list[str] = []
+    source: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        # Half-width katakana take their voicing mark as a separate character (ﾊﾞ).
+        width = 2 if i + 1 < n and text[i + 1] in "\uff9e\uff9f\u3099\u309a" else 1
+        for c in fold_char(text[i : i + width]):
+            chars.append(c)
+            source.append(i)
+        i += width
+    chars, source = _decode_leet(chars, source)
+    chars, source = _join_spaced_letters(chars, source)
+    source.append(len(text))
+    return Folded(original=text, text="".join(chars), source=tuple(source))
+
+
+def fold_pattern(text: str) -> str:
+    """Fold a rule's phrase exactly as drafts are folded, so both sides agree."""
+    return fold(text).text
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in _LEET
+
+
+def _decode_leet(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+    """Replace leet characters inside a word that also has ASCII letters (``sh1t``, ``@ss``)."""
+    out = list(chars)
+    n = len(chars)
+    i = 0
+    while i < n:
+        if not _is_word_char(chars[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and _is_word_char(chars[j]):
+            j += 1
+        word = chars[i:j]
+        letters = sum(1 for c in word if c.isascii() and c.isalpha())
+        leet = sum(1 for c in word if c in _LEET)
+        # A word of letters with a few stand-ins; leaves numbers, prices, times and "4pm" alone.
+        if letters >= 2 and 0 < leet <= letters and not word[-1] in "!|+":
+            for k in range(i, j):
+                if chars[k] in _LEET:
+                    out[k] = _LEET[chars[k]]
+        i = j
+    return out, source
+
+
+def _join_spaced_letters(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+    """Join runs of three or more single letters separated by one spacer (``f u c k``)."""
+    n = len(chars)
+    keep = [True] * n
+    i = 0
+    while i < n:
+        # A run starts at a lone ASCII letter (not preceded by a letter).
+        if chars[i].isascii() and chars[i].isalpha() and (i == 0 or not chars[i - 1].isalnum()):
+            letters = [i]
+            j = i
+            while (
+                j + 2 < n
+                and chars[j + 1] in _SPACERS
+                and chars[j + 2].isascii()
+                and chars[j + 2].isalpha()
+                and (j + 3 >= n or not chars[j + 3].isalnum())
+            ):
+                letters.append(j + 2)
+                j += 2
+            if len(letters) >= 3:
+                for k in range(letters[0], letters[-1]):
+                    if k not in letters:
+                        keep[k] = False
+                i = letters[-1] + 1
+                continue
+        i += 1
+    return [c for c, k in zip(chars, keep, strict=True) if k], [
+        s for s, k in zip(source, keep, strict=True) if k
+    ]
