@@ -117,8 +117,13 @@ def _decode_leet(chars: list[str], source: list[int]) -> tuple[list[str], list[i
         word = chars[i:j]
         letters = sum(1 for c in word if c.isascii() and c.isalpha())
         leet = sum(1 for c in word if c in _LEET)
-        # A word of letters with a few stand-ins; leaves numbers, prices, times and "4pm" alone.
-        if letters >= 2 and 0 < leet <= letters and not word[-1] in "!|+":
+        # A word of letters with a few stand-ins; leaves numbers, prices, times, and a number
+        # with a unit or ordinal ("4pm", "3rd", "10k") alone.
+        digits = 0
+        while digits < len(word) and word[digits].isdigit():
+            digits += 1
+        unit = digits > 0 and len(word) - digits <= 3 and all(c.isalpha() for c in word[digits:])
+        if letters >= 2 and 0 < leet <= letters and word[-1] not in "!|+" and not unit:
             for k in range(i, j):
                 if chars[k] in _LEET:
                     out[k] = _LEET[chars[k]]
