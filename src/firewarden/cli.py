@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sys
 
+from pathlib import Path
+
 import click
 
 from firewarden import __version__
+from firewarden.config import Config, load_config
 from firewarden.errors import FirewardenError
 
 
@@ -24,8 +27,43 @@ class _Root(click.Group):
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="firewarden")
-def cli() -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: $FIREWARDEN_CONFIG, then ./firewarden.toml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Keep a company's social media accounts from catching fire."""
+    ctx.obj = config_path
+
+
+def current_config() -> Config:
+    """The configuration for this invocation (``--config`` or the usual places)."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    cached = root.meta.get("firewarden.config")
+    if cached is None:
+        cached = load_config(root.obj)
+        root.meta["firewarden.config"] = cached
+    assert isinstance(cached, Config)
+    return cached
+
+
+@cli.command("init")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path(".")
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init_command(directory: Path, force: bool) -> None:
+    """Write a commented firewarden.toml and a starter company guideline pack."""
+    from firewarden.starter import write_starter
+
+    for path in write_starter(directory, force=force):
+        click.echo(f"wrote {path}")
+    click.echo("next: edit guidelines/company.yaml, then try: firewarden check \"Your draft\"")
 
 
 def _attach() -> None:

@@ -69,10 +69,15 @@ def check_command(
     from firewarden.checks.engine import run
     from firewarden.world.events import read_events_file
 
+    from firewarden.cli import current_config
+
     if (text is None) == (input_path is None):
         raise click.UsageError("give the draft TEXT or --input FILE (one of them)")
-    guidelines = resolve_guidelines(list(guideline_paths) or None)
+    config = current_config()
+    packs = list(guideline_paths) or list(config.guideline_packs)
+    guidelines = resolve_guidelines(packs or None)
     detectors = default_detectors()
+    events_file = events_file or config.events_file
     file_events = read_events_file(events_file) if events_file else ()
     threshold = Level.parse(fail_on) if fail_on else None
     use_color = sys.stdout.isatty() if color is None else color
