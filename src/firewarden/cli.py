@@ -68,8 +68,10 @@ def init_command(directory: Path, force: bool) -> None:
 
 def _attach() -> None:
     from firewarden.checks.cli import check_command
+    from firewarden.demo import demo_command
 
     cli.add_command(check_command)
+    cli.add_command(demo_command)
 
 
 _attach()
