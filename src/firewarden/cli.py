@@ -3,6 +3,7 @@ the code it drives and is attached here."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from pathlib import Path
@@ -14,8 +15,25 @@ from firewarden.config import Config, load_config
 from firewarden.errors import FirewardenError
 
 
+#: Subcommands loaded on first use, so ``firewarden check`` does not import the web stack.
+_LAZY: dict[str, str] = {
+    "check": "firewarden.checks.cli:check_command",
+    "demo": "firewarden.demo:demo_command",
+}
+
+
 class _Root(click.Group):
-    """Prints user errors as one clear message (exit 2) instead of a traceback."""
+    """Loads subcommands lazily; prints user errors as one clear message (exit 2)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY and cmd_name not in self.commands:
+            module_name, attr = _LAZY[cmd_name].split(":")
+            module = importlib.import_module(module_name)
+            self.add_command(getattr(module, attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -67,11 +85,7 @@ def init_command(directory: Path, force: bool) -> None:
 
 
 def _attach() -> None:
-    from firewarden.checks.cli import check_command
-    from firewarden.demo import demo_command
-
-    cli.add_command(check_command)
-    cli.add_command(demo_command)
+    """Eagerly attached subcommands (prefer adding to ``_LAZY`` above)."""
 
 
 _attach()
