@@ -63,6 +63,10 @@ class Rule:
     origin: str = ""
     #: Line of the rule in its file, for lint and test messages.
     line: int = 0
+    #: The file the rule was read from.
+    source: str = ""
+    #: How far (characters of folded text) around a match ``unless`` looks; 0: the whole text.
+    window: int = 40
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,5 +10,7 @@ from firewarden.checks.engine import Detector
 @cache
 def default_detectors() -> tuple[Detector, ...]:
     """One instance of each built-in detector (their models load once, here)."""
-    detectors: list[Detector] = []
+    from firewarden.checks.detectors.rules import RulesDetector
+
+    detectors: list[Detector] = [RulesDetector()]
     return tuple(detectors)
