@@ -1,0 +1,28 @@
+"""A one-for-one narrowing of text for number, e-mail and address patterns.
+
+:func:`firewarden.text.normalize.fold` is made for words: it decodes leetspeak (``@`` becomes
+``a``, ``978`` inside ``isbn978`` becomes ``9tb``) and may change the length of the text.
+Structured data needs the opposite: digits and separators kept exactly, only their width
+undone. :func:`narrow` maps full-width ASCII (``０９０－１２３４``), the many dash and hyphen
+characters and the ideographic space to plain ASCII, one character for one, so every offset
+into the narrowed text is an offset into the original.
+"""
+
+from __future__ import annotations
+
+_TABLE: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_TABLE.update(
+    {
+        ord(ch): ord("-")
+        # Hyphens, dashes, minus signs and the katakana long-vowel mark, which Japanese
+        # writers often type between digits as a hyphen (090ー1234ー5678).
+        for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\ufe63\u2043"
+    }
+)
+_TABLE[0x3000] = ord(" ")  # ideographic space
+_TABLE[0x00A0] = ord(" ")  # no-break space
+
+
+def narrow(text: str) -> str:
+    """``text`` with full-width ASCII, dashes and wide spaces narrowed; same length."""
+    return text.translate(_TABLE)
