@@ -19,6 +19,7 @@ from firewarden.errors import FirewardenError
 _LAZY: dict[str, str] = {
     "check": "firewarden.checks.cli:check_command",
     "demo": "firewarden.demo:demo_command",
+    "guidelines": "firewarden.guidelines.cli:guidelines_group",
 }
 
 

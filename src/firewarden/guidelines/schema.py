@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from firewarden.checks.intent import INTENTS
 from firewarden.checks.types import CATEGORIES, Severity
+from firewarden.errors import ConfigError
 from firewarden.guidelines.matcher import CompiledMatch, build_match
 from firewarden.guidelines.model import Conditions, Examples, HashtagNote, Rule
 from firewarden.guidelines.yamlnodes import Node, Problem, Reader, did_you_mean
 from firewarden.text.normalize import fold_pattern
-from firewarden.world.moments import MOMENT_KINDS, SensitiveDate
+from firewarden.world.calendar import parse_date_entry
+from firewarden.world.hashtag_notes import parse_hashtag_entry
+from firewarden.world.moments import SensitiveDate
 
 PACK_KEYS = (
     "pack", "version", "language", "description", "rules", "disable", "severity", "allow",
@@ -26,8 +30,6 @@ MATCH_KEYS = ("phrases", "regex", "tokens", "near")
 UNLESS_KEYS = (*MATCH_KEYS, "window")
 WHEN_KEYS = ("account", "sensitive_moment", "sponsored", "intents", "fields")
 EXAMPLE_KEYS = ("flag", "pass")
-HASHTAG_KEYS = ("tag", "kind", "meaning", "reference")
-CALENDAR_KEYS = ("date", "name", "kind", "region", "since", "topics", "reference")
 ACCOUNT_KEYS = ("disable", "severity", "allow", "vetted_hashtags")
 LANGUAGES = ("en", "ja", "any")
 ACCOUNTS = ("corporate", "personal")
@@ -36,7 +38,7 @@ SEVERITIES = tuple(s.label for s in Severity)
 DEFAULT_WINDOW = 40
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
+_FULL_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 @dataclass(slots=True)
@@ -380,79 +382,32 @@ def _examples(r: Reader, node: Node, fname: str) -> Examples:
     return Examples(flag=flag, pass_=pass_)
 
 
+def _construct(r: Reader, node: Node) -> Any:
+    """A node as plain Python data (for entries parsed by the world package's parsers)."""
+    return r.constructor.construct_object(node, deep=True)
+
+
 def _hashtag(r: Reader, node: Node, fname: str) -> HashtagNote | None:
-    m = r.mapping(node, fname, HASHTAG_KEYS)
-    if m is None:
+    """One ``hashtags:`` entry, in the format of the built-in hashtag notes."""
+    try:
+        return parse_hashtag_entry(_construct(r, node), where=fname)
+    except ConfigError as exc:
+        r.problem(node, exc.where or fname, exc.message, exc.hint)
         return None
-    for key in ("tag", "kind", "meaning"):
-        if key not in m:
-            r.problem(node, f"{fname}.{key}", "missing")
-    if not all(k in m for k in ("tag", "kind", "meaning")):
-        return None
-    tag = r.string(m["tag"], f"{fname}.tag")
-    kind = r.string(m["kind"], f"{fname}.kind")
-    meaning = r.string(m["meaning"], f"{fname}.meaning")
-    ref = (
-        r.string(m["reference"], f"{fname}.reference", allow_empty=True)
-        if ("reference" in m)
-        else ""
-    )
-    if tag is None or kind is None or meaning is None:
-        return None
-    return HashtagNote(fold_pattern(tag.strip().lstrip("#＃")), kind.strip(), meaning, ref or "")
 
 
 def _date(r: Reader, node: Node, fname: str, origin: str) -> SensitiveDate | None:
-    m = r.mapping(node, fname, CALENDAR_KEYS)
-    if m is None:
+    """One ``calendar:`` entry, in the format of the built-in calendar (YYYY-MM-DD allowed)."""
+    item = _construct(r, node)
+    if isinstance(item, dict):
+        raw = item.get("date")
+        text = raw.isoformat() if isinstance(raw, dt.date) else raw
+        found = _FULL_DATE.match(text) if isinstance(text, str) else None
+        if found and "year" not in item:
+            item = {**item, "date": f"{found.group(2)}-{found.group(3)}"}
+            item["year"] = int(found.group(1))
+    try:
+        return parse_date_entry(item, where=fname, origin=origin)
+    except ConfigError as exc:
+        r.problem(node, exc.where or fname, exc.message, exc.hint)
         return None
-    for key in ("date", "name", "kind"):
-        if key not in m:
-            r.problem(node, f"{fname}.{key}", "missing")
-    if not all(k in m for k in ("date", "name", "kind")):
-        return None
-    raw = r.scalar(m["date"])
-    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
-    found = _DATE.match(text.strip())
-    month = day = year = 0
-    if found:
-        year, month, day = int(found.group(1) or 0), int(found.group(2)), int(found.group(3))
-        try:
-            dt.date(year or 2000, month, day)
-        except ValueError:
-            found = None
-    if not found:
-        r.problem(
-            m["date"],
-            f"{fname}.date",
-            f"'{text}' is not a date",
-            "write MM-DD for every year (06-30) or YYYY-MM-DD for one year, in quotes",
-        )
-    name = r.string(m["name"], f"{fname}.name")
-    kind = _choice(r, m["kind"], f"{fname}.kind", MOMENT_KINDS)
-    region = r.string(m["region"], f"{fname}.region") if "region" in m else "world"
-    since = r.integer(m["since"], f"{fname}.since") if "since" in m else 0
-    topics = (
-        tuple(fold_pattern(t) for t, _ in r.strings(m["topics"], f"{fname}.topics"))
-        if ("topics" in m)
-        else ()
-    )
-    ref = (
-        r.string(m["reference"], f"{fname}.reference", allow_empty=True)
-        if ("reference" in m)
-        else ""
-    )
-    if not found or name is None or kind is None or region is None or since is None:
-        return None
-    return SensitiveDate(
-        month=month,
-        day=day,
-        name=name,
-        kind=kind,
-        region=region,
-        since=since,
-        year=year,
-        topics=topics,
-        reference=ref or "",
-        origin=origin,
-    )

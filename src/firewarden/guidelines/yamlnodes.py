@@ -62,7 +62,7 @@ class Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
-        self._constructor = yaml.SafeLoader("")
+        self.constructor = yaml.SafeLoader("")
 
     def load(self, text: str) -> Node | None:
         try:
@@ -120,7 +120,7 @@ class Reader:
     def scalar(self, node: Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return node
-        return self._constructor.construct_object(node)
+        return self.constructor.construct_object(node)
 
     def string(self, node: Node, field: str, *, allow_empty: bool = False) -> str | None:
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
