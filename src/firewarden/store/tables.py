@@ -252,6 +252,9 @@ class Publication(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Chosen once when first queued and reused on every retry (adapters derive their
+    #: duplicate protection from it together with the key).
+    queued_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
     deleted_at: Mapped[dt.datetime | None]
 

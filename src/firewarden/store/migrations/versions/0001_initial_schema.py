@@ -344,6 +344,7 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=1000), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("queued_at", firewarden.store.types.UTCDateTime(), nullable=False),
         sa.Column("sent_at", firewarden.store.types.UTCDateTime(), nullable=True),
         sa.Column("deleted_at", firewarden.store.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,1 @@
+"""Organisations, users, roles and the social accounts posts go out from."""

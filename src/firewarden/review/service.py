@@ -1,0 +1,686 @@
+"""Review use cases: plain functions with keyword-only arguments over a Session.
+
+Each function works inside the caller's transaction (it flushes; the caller commits), checks
+the organisation, the user's role and the state table, and writes an audit entry with the
+change. The clock is an argument (``now``); the check is an injected function, so tests and
+the web app control both. Publishing and deleting live in ``publishing.py``/``removal.py``
+and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from firewarden.accounts.service import perspective_tags
+from firewarden.checks.types import Level
+from firewarden.review import audit
+from firewarden.review.common import (
+    CheckFn,
+    Targets,
+    content_hash,
+    current_version,
+    default_check,
+    get_draft,
+    highest,
+    move,
+    require_role,
+    run_checks,
+    version_level,
+)
+from firewarden.review.policy import Approval, ApprovalPolicy, Decision, Override
+from firewarden.review.publishing import publish_due
+from firewarden.review.removal import delete_published
+from firewarden.review.states import EDITABLE, State, WorkflowError
+from firewarden.store.tables import AcceptedFinding, Comment, Draft, DraftVersion, ReviewDecision
+from firewarden.store.types import utc
+from firewarden.text.language import detect_language
+
+__all__ = [
+    "accept_finding",
+    "add_comment",
+    "approve",
+    "create_draft",
+    "current_decision",
+    "delete_published",
+    "edit_draft",
+    "override",
+    "publish_due",
+    "reject",
+    "schedule",
+    "submit_for_review",
+    "withdraw",
+]
+
+_AUTHORS = frozenset({"author", "admin"})
+_REVIEWERS = frozenset({"reviewer", "legal", "admin"})
+_UNSET: object = object()
+
+
+def create_draft(
+    session: Session,
+    *,
+    org_id: int,
+    author_id: int,
+    text: str,
+    targets: Sequence[int],
+    attachments: Sequence[str] = (),
+    scheduled_at: dt.datetime | None = None,
+    sponsored: bool = False,
+    brand_id: int | None = None,
+    now: dt.datetime,
+) -> Draft:
+    """A new draft (state ``draft``) with its first version."""
+    require_role(session, org_id=org_id, user_id=author_id, allowed=_AUTHORS, action="write drafts")
+    draft = Draft(
+        org_id=org_id,
+        brand_id=brand_id,
+        author_id=author_id,
+        state=State.DRAFT.value,
+        language=detect_language(text),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(draft)
+    session.flush()
+    version = _new_version(
+        session,
+        draft,
+        user_id=author_id,
+        text=text,
+        attachments=attachments,
+        targets=targets,
+        scheduled_at=scheduled_at,
+        sponsored=sponsored,
+        now=now,
+    )
+    audit.record(
+        session,
+        org_id=org_id,
+        actor=f"user:{author_id}",
+        action="draft.created",
+        subject=f"draft:{draft.id}",
+        details={"version": version.number},
+        at=now,
+    )
+    return draft
+
+
+def edit_draft(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    text: str | None = None,
+    attachments: Sequence[str] | None = None,
+    targets: Sequence[int] | None = None,
+    scheduled_at: dt.datetime | object | None = _UNSET,
+    sponsored: bool | None = None,
+    now: dt.datetime,
+    check: CheckFn | None = None,
+    events: Sequence[str] = (),
+) -> DraftVersion:
+    """A new version with the given changes. Approvals are bound to the old version's content
+    hash, so any change sends a reviewed draft back to ``in_review`` (and re-runs the check)."""
+    require_role(session, org_id=org_id, user_id=user_id, allowed=_AUTHORS, action="edit drafts")
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    state = State(draft.state)
+    if state not in EDITABLE:
+        raise WorkflowError(
+            f"cannot edit: the draft is {state.value.replace('_', ' ')}",
+            hint="start a new draft instead",
+        )
+    old = current_version(session, draft)
+    when = old.scheduled_at if scheduled_at is _UNSET else scheduled_at
+    assert when is None or isinstance(when, dt.datetime)
+    version = _new_version(
+        session,
+        draft,
+        user_id=user_id,
+        text=old.text if text is None else text,
+        attachments=old.attachments if attachments is None else attachments,
+        targets=old.target_ids if targets is None else targets,
+        scheduled_at=when,
+        sponsored=old.sponsored if sponsored is None else sponsored,
+        now=now,
+    )
+    if version.content_hash == old.content_hash:
+        raise WorkflowError("nothing changed", hint="edit the text, targets, time or attachments")
+    draft.language = detect_language(version.text)
+    audit.record(
+        session,
+        org_id=org_id,
+        actor=f"user:{user_id}",
+        action="draft.edited",
+        subject=f"draft:{draft.id}",
+        details={"version": version.number, "hash": version.content_hash},
+        at=now,
+    )
+    if state in (State.IN_REVIEW, State.APPROVED, State.SCHEDULED, State.FAILED):
+        _clear_approval(draft)
+        move(
+            session,
+            draft,
+            State.IN_REVIEW,
+            actor=f"user:{user_id}",
+            action="edit",
+            now=now,
+            details={"reason": "edited: earlier approvals no longer apply"},
+        )
+        run_checks(
+            session,
+            draft,
+            version,
+            check=check or default_check(),
+            events=events,
+            purpose="review",
+            now=now,
+        )
+    elif state is State.REJECTED:
+        move(session, draft, State.DRAFT, actor=f"user:{user_id}", action="edit", now=now)
+    return version
+
+
+def submit_for_review(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    now: dt.datetime,
+    check: CheckFn | None = None,
+    events: Sequence[str] = (),
+) -> Level:
+    """Run the check for every target account and send the draft to reviewers; returns the
+    highest level found."""
+    require_role(session, org_id=org_id, user_id=user_id, allowed=_AUTHORS, action="submit drafts")
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    version = current_version(session, draft)
+    if not version.target_ids:
+        raise WorkflowError(
+            "cannot submit: the draft has no target account",
+            hint="choose at least one account to post from",
+        )
+    move(
+        session,
+        draft,
+        State.IN_REVIEW,
+        actor=f"user:{user_id}",
+        action="submit for review",
+        now=now,
+    )
+    return highest(
+        run_checks(
+            session,
+            draft,
+            version,
+            check=check or default_check(),
+            events=events,
+            purpose="review",
+            now=now,
+        )
+    )
+
+
+def approve(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    policy: ApprovalPolicy,
+    now: dt.datetime,
+    account_confirmed: bool = False,
+    comment: str = "",
+) -> Decision:
+    """Record an approval of the current version; the draft becomes ``approved`` once the
+    policy is satisfied. Also releases a draft held at publish time."""
+    roles = require_role(
+        session, org_id=org_id, user_id=user_id, allowed=_REVIEWERS, action="approve drafts"
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    held = bool(draft.held_reason) and draft.state in (State.APPROVED, State.SCHEDULED)
+    if draft.state != State.IN_REVIEW and not held:
+        raise WorkflowError(
+            f"cannot approve: the draft is {draft.state.replace('_', ' ')}",
+            hint="only drafts in review (or held before publishing) are approved",
+        )
+    if draft.author_id == user_id:
+        raise WorkflowError(
+            "authors cannot approve their own drafts", hint="ask a reviewer from your organisation"
+        )
+    version = current_version(session, draft)
+    if any(a.user_id == user_id for a in _approvals(session, draft, version)) and not held:
+        raise WorkflowError("you have already approved this version")
+    _decide(
+        session,
+        draft,
+        version,
+        user_id=user_id,
+        roles=roles,
+        decision="approve",
+        reason=comment,
+        account_confirmed=account_confirmed,
+        now=now,
+    )
+    return _settle(session, draft, version, policy=policy, actor=f"user:{user_id}", now=now)
+
+
+def override(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    admin_id: int,
+    reason: str,
+    policy: ApprovalPolicy,
+    now: dt.datetime,
+) -> Decision:
+    """An admin lets a blocked (critical) draft through, with a written reason; the other
+    requirements of its level still apply."""
+    roles = require_role(
+        session,
+        org_id=org_id,
+        user_id=admin_id,
+        allowed=frozenset({"admin"}),
+        action="override the policy",
+    )
+    if not reason.strip():
+        raise WorkflowError(
+            "an override needs a written reason",
+            hint="say why publishing is right despite the check",
+        )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    if draft.state not in (State.IN_REVIEW, State.APPROVED, State.SCHEDULED):
+        raise WorkflowError(f"cannot override: the draft is {draft.state.replace('_', ' ')}")
+    if draft.author_id == admin_id:
+        raise WorkflowError(
+            "the author cannot override the policy for their own draft", hint="ask another admin"
+        )
+    version = current_version(session, draft)
+    _decide(
+        session,
+        draft,
+        version,
+        user_id=admin_id,
+        roles=roles,
+        decision="override",
+        reason=reason.strip(),
+        account_confirmed=False,
+        now=now,
+    )
+    return _settle(session, draft, version, policy=policy, actor=f"user:{admin_id}", now=now)
+
+
+def reject(
+    session: Session, *, org_id: int, draft_id: int, user_id: int, reason: str, now: dt.datetime
+) -> None:
+    """Send the draft back to its author with a reason."""
+    roles = require_role(
+        session, org_id=org_id, user_id=user_id, allowed=_REVIEWERS, action="reject drafts"
+    )
+    if not reason.strip():
+        raise WorkflowError("a rejection needs a reason", hint="tell the author what to change")
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    version = current_version(session, draft)
+    move(
+        session,
+        draft,
+        State.REJECTED,
+        actor=f"user:{user_id}",
+        action="reject",
+        now=now,
+        details={"reason": reason.strip()},
+    )
+    _decide(
+        session,
+        draft,
+        version,
+        user_id=user_id,
+        roles=roles,
+        decision="reject",
+        reason=reason.strip(),
+        account_confirmed=False,
+        now=now,
+    )
+
+
+def accept_finding(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    rule_id: str,
+    start: int,
+    end: int,
+    reason: str,
+    field: str = "text",
+    now: dt.datetime,
+) -> AcceptedFinding:
+    """Record that a finding is accepted on purpose, and why; later reviewers see it."""
+    require_role(
+        session,
+        org_id=org_id,
+        user_id=user_id,
+        allowed=_REVIEWERS | _AUTHORS,
+        action="accept findings",
+    )
+    if not reason.strip():
+        raise WorkflowError(
+            "accepting a finding needs a reason", hint="say why the text is fine as written"
+        )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    version = current_version(session, draft)
+    source = version.text if field == "text" else "\n".join(version.attachments)
+    row = AcceptedFinding(
+        org_id=org_id,
+        draft_id=draft.id,
+        version_id=version.id,
+        user_id=user_id,
+        rule_id=rule_id,
+        field=field,
+        start=start,
+        end=end,
+        excerpt=source[start:end],
+        reason=reason.strip(),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        org_id=org_id,
+        actor=f"user:{user_id}",
+        action="finding.accepted",
+        subject=f"draft:{draft.id}",
+        details={"rule_id": rule_id, "span": [start, end], "reason": row.reason},
+        at=now,
+    )
+    return row
+
+
+def add_comment(
+    session: Session, *, org_id: int, draft_id: int, user_id: int, body: str, now: dt.datetime
+) -> Comment:
+    require_role(
+        session, org_id=org_id, user_id=user_id, allowed=_REVIEWERS | _AUTHORS, action="comment"
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    row = Comment(
+        org_id=org_id,
+        draft_id=draft.id,
+        version_id=draft.current_version_id,
+        user_id=user_id,
+        body=body.strip(),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def schedule(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    now: dt.datetime,
+    undo_seconds: int = 60,
+) -> dt.datetime:
+    """Queue an approved draft; returns when it will be sent. Nothing is sent before the
+    approval time plus the undo window, so a mistaken approval can still be stopped."""
+    require_role(
+        session,
+        org_id=org_id,
+        user_id=user_id,
+        allowed=_AUTHORS | _REVIEWERS,
+        action="schedule drafts",
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    version = current_version(session, draft)
+    if draft.state == State.APPROVED and draft.held_reason:
+        raise WorkflowError(
+            "cannot schedule: the draft is held",
+            hint=f"{draft.held_reason}; reviewers must approve it again",
+        )
+    earliest = utc(draft.approved_at or now) + dt.timedelta(seconds=undo_seconds)
+    send_after = version.scheduled_at or max(earliest, utc(now))
+    if send_after < earliest:
+        raise WorkflowError(
+            f"the scheduled time {send_after:%Y-%m-%d %H:%M} UTC is inside the undo window, "
+            f"which ends {earliest:%Y-%m-%d %H:%M:%S} UTC",
+            hint="edit the draft to a later time (it will need approval again)",
+        )
+    move(
+        session,
+        draft,
+        State.SCHEDULED,
+        actor=f"user:{user_id}",
+        action="schedule",
+        now=now,
+        details={"send_after": send_after.isoformat()},
+    )
+    draft.send_after = send_after
+    return send_after
+
+
+def withdraw(
+    session: Session,
+    *,
+    org_id: int,
+    draft_id: int,
+    user_id: int,
+    now: dt.datetime,
+    reason: str = "",
+) -> None:
+    """Stop a draft for good (before it is published)."""
+    require_role(
+        session,
+        org_id=org_id,
+        user_id=user_id,
+        allowed=_AUTHORS | _REVIEWERS,
+        action="withdraw drafts",
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    move(
+        session,
+        draft,
+        State.WITHDRAWN,
+        actor=f"user:{user_id}",
+        action="withdraw",
+        now=now,
+        details={"reason": reason.strip()},
+    )
+    draft.send_after = None
+
+
+def current_decision(
+    session: Session, *, org_id: int, draft_id: int, policy: ApprovalPolicy
+) -> Decision:
+    """What the policy says about the current version now (for showing what is missing)."""
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    version = current_version(session, draft)
+    return _policy_decision(session, draft, version, policy)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _new_version(
+    session: Session,
+    draft: Draft,
+    *,
+    user_id: int,
+    text: str,
+    attachments: Sequence[str],
+    targets: Sequence[int],
+    scheduled_at: dt.datetime | None,
+    sponsored: bool,
+    now: dt.datetime,
+) -> DraftVersion:
+    if not text.strip():
+        raise WorkflowError("the draft is empty", hint="write the post's text")
+    target_ids = Targets.validate(session, org_id=draft.org_id, ids=targets)
+    when = utc(scheduled_at) if scheduled_at else None
+    number = 1 + (
+        session.scalar(
+            select(DraftVersion.number)
+            .where(DraftVersion.draft_id == draft.id)
+            .order_by(DraftVersion.number.desc())
+            .limit(1)
+        )
+        or 0
+    )
+    version = DraftVersion(
+        draft_id=draft.id,
+        number=number,
+        text=text,
+        attachments=list(attachments),
+        target_ids=target_ids,
+        scheduled_at=when,
+        sponsored=sponsored,
+        content_hash=content_hash(text, attachments, target_ids, when, sponsored),
+        created_by=user_id,
+        created_at=now,
+    )
+    session.add(version)
+    session.flush()
+    draft.current_version_id = version.id
+    draft.updated_at = now
+    return version
+
+
+def _clear_approval(draft: Draft) -> None:
+    draft.approved_at = None
+    draft.approved_level = None
+    draft.send_after = None
+    draft.held_reason = ""
+
+
+def _decide(
+    session: Session,
+    draft: Draft,
+    version: DraftVersion,
+    *,
+    user_id: int,
+    roles: frozenset[str],
+    decision: str,
+    reason: str,
+    account_confirmed: bool,
+    now: dt.datetime,
+) -> None:
+    tags = perspective_tags(session, org_id=draft.org_id, user_id=user_id)
+    session.add(
+        ReviewDecision(
+            org_id=draft.org_id,
+            draft_id=draft.id,
+            version_id=version.id,
+            user_id=user_id,
+            decision=decision,
+            content_hash=version.content_hash,
+            target_ids=version.target_ids,
+            scheduled_at=version.scheduled_at,
+            account_confirmed=account_confirmed,
+            reason=reason,
+            roles=sorted(roles),
+            tags=sorted(tags),
+            created_at=now,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        org_id=draft.org_id,
+        actor=f"user:{user_id}",
+        action=f"draft.{decision}",
+        subject=f"draft:{draft.id}",
+        details={
+            "version": version.number,
+            "hash": version.content_hash,
+            "reason": reason,
+            "account_confirmed": account_confirmed,
+        },
+        at=now,
+    )
+
+
+def _bound(d: ReviewDecision, version: DraftVersion) -> bool:
+    """A decision counts only for exactly what the reviewer saw."""
+    return (
+        d.version_id == version.id
+        and d.content_hash == version.content_hash
+        and list(d.target_ids) == list(version.target_ids)
+        and d.scheduled_at == version.scheduled_at
+    )
+
+
+def _decisions(session: Session, draft: Draft, version: DraftVersion) -> list[ReviewDecision]:
+    rows = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.draft_id == draft.id, ReviewDecision.org_id == draft.org_id)
+        .order_by(ReviewDecision.id)
+    )
+    return [d for d in rows if _bound(d, version)]
+
+
+def _approvals(session: Session, draft: Draft, version: DraftVersion) -> list[Approval]:
+    return [
+        Approval(
+            user_id=d.user_id,
+            roles=frozenset(d.roles),
+            tags=frozenset(d.tags),
+            account_confirmed=d.account_confirmed,
+        )
+        for d in _decisions(session, draft, version)
+        if d.decision == "approve"
+    ]
+
+
+def _policy_decision(
+    session: Session, draft: Draft, version: DraftVersion, policy: ApprovalPolicy
+) -> Decision:
+    level, wrong_account = version_level(session, version)
+    overrides = [d for d in _decisions(session, draft, version) if d.decision == "override"]
+    last = overrides[-1] if overrides else None
+    return policy.decide(
+        level,
+        _approvals(session, draft, version),
+        author_id=draft.author_id,
+        override=Override(last.user_id, frozenset(last.roles), last.reason) if last else None,
+        needs_account_confirmation=wrong_account,
+    )
+
+
+def _settle(
+    session: Session,
+    draft: Draft,
+    version: DraftVersion,
+    *,
+    policy: ApprovalPolicy,
+    actor: str,
+    now: dt.datetime,
+) -> Decision:
+    decision = _policy_decision(session, draft, version, policy)
+    if decision.approved:
+        level, _ = version_level(session, version)
+        if draft.state != State.APPROVED:
+            move(
+                session,
+                draft,
+                State.APPROVED,
+                actor=actor,
+                action="approve",
+                now=now,
+                details={"level": level.label, "released_hold": draft.held_reason},
+            )
+        draft.approved_at = now
+        draft.approved_level = int(level)
+        draft.held_reason = ""
+        draft.send_after = None
+    return decision
