@@ -1,0 +1,231 @@
+"""The online detector: one pass over a series, state carried forward, never the future.
+
+Each point is compared with the baseline learned from the points before it
+(:mod:`firewarden.detect.baseline`). Two kinds of evidence raise an episode:
+
+* a point far outside the expected range (a spike or a drop): its tail probability, normal
+  for dense series, Poisson / negative-binomial for sparse counts;
+* a lasting shift (a CUSUM of standardised departures), for rises that build slowly and for
+  changes of level or behaviour.
+
+An episode alerts once, at its first point, and again only when it escalates
+(``watch`` -> ``warning`` -> ``crisis``). While it lasts the baseline is frozen so the episode
+cannot teach the baseline that it is normal; if it lasts longer than ``relearn_after`` points
+the baseline adopts the new level (a change of level is reported once, not forever). The
+episode ends after ``end_quiet`` ordinary points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from firewarden.detect.baseline import Baseline, alpha, season_slot
+from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
+from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
+
+
+_NULL_MEAN_SURPRISE = math.log10(math.e)
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Generic parameters (in points, not seconds: they hold for any bucket width)."""
+
+    direction: Direction = Direction.BOTH
+    #: Treat values as counts (Poisson floor on the variance, exact tails when sparse);
+    #: None decides from the data (non-negative integers so far).
+    counts: bool | None = None
+    warmup: int = 30
+    level_halflife: float = 30.0
+    scale_halflife: float = 300.0
+    season_days: int = 5  # the seasonal profile is the median of the last few days
+    winsor: float = 3.0
+    #: Surprise (-log10 tail probability) thresholds of the three levels.
+    watch: float = 6.0
+    warning: float = 9.0
+    crisis: float = 14.0
+    #: For counts, the observed/expected ratios a rise must also reach for warning / crisis.
+    warning_ratio: float = 3.0
+    crisis_ratio: float = 10.0
+    #: CUSUM: drift allowance and decision interval, in scales.
+    cusum_k: float = 1.0
+    cusum_h: float = 15.0
+    end_quiet: int = 30
+    relearn_after: int = 60
+    #: Memory (points) of the series' own typical surprise, which calibrates the scores:
+    #: a series whose tails are heavier than the model's gets its surprises deflated.
+    calibration_halflife: float = 500.0
+    calibrate: bool = True
+
+    def with_direction(self, direction: Direction) -> DetectorConfig:
+        return replace(self, direction=direction)
+
+
+#: Mention watches: only rises matter (a quiet day is no firestorm).
+WATCH_CONFIG = DetectorConfig(direction=Direction.UP, counts=True)
+
+
+class SeriesDetector:
+    """Online detector for one series; ``update`` once per bucket, in time order."""
+
+    def __init__(self, config: DetectorConfig | None = None, name: str = "value") -> None:
+        self.config = cfg = config or DetectorConfig()
+        self.name = name
+        self._base = Baseline(cfg.level_halflife, cfg.scale_halflife, cfg.season_days,
+                              cfg.winsor)
+        self._counts = cfg.counts
+        self._n = 0
+        self._last_ts: datetime | None = None
+        self._interval = 0.0
+        self._intervals: list[float] = []
+        self._cusum_up = 0.0
+        self._cusum_down = 0.0
+        self._level = AlertLevel.NONE
+        self._since: datetime | None = None
+        self._quiet = 0
+        self._episode_len = 0
+        self._recent: deque[float] = deque(maxlen=max(cfg.relearn_after, 1))
+        self._floor = 0.0
+        self._a_cal = alpha(cfg.calibration_halflife)
+        self._mean_surprise = 0.01  # rate of surprises >= 2 (1 % under the model)
+
+    @property
+    def level(self) -> AlertLevel:
+        """The level of the current episode (NONE when quiet)."""
+        return self._level
+
+    def expected(self, ts: datetime) -> tuple[float, float]:
+        """(expected value, scale) at ``ts`` from what has been seen so far."""
+        slot, slots = season_slot(ts, self._interval) if self._interval else (0, 0)
+        pred, scale = self._base.predict(slot, slots)
+        scale = max(scale, self._floor, 1e-9)
+        if self._counts:
+            pred = max(pred, 0.0)
+            scale = math.sqrt(scale * scale + max(pred, 0.25))
+        return pred, scale
+
+    def _learn_interval(self, ts: datetime) -> None:
+        if self._last_ts is not None and not self._interval:
+            gap = (ts - self._last_ts).total_seconds()
+            if gap > 0:
+                self._intervals.append(gap)
+            if len(self._intervals) >= 9:
+                self._interval = sorted(self._intervals)[len(self._intervals) // 2]
+        self._last_ts = ts
+
+    def _surprise(self, x: float, pred: float, scale: float) -> tuple[float, float]:
+        """(signed z, surprise of the departure in the configured direction)."""
+        z = (x - pred) / scale
+        direction = self.config.direction
+        if direction is Direction.UP and z <= 0 or direction is Direction.DOWN and z >= 0:
+            return z, 0.0
+        if self._counts and z > 0 and pred < 50.0 and x == int(x):
+            var = scale * scale
+            s = negbin_upper_surprise(int(x), max(pred, 0.05), var)
+        else:
+            s = normal_surprise(abs(z))
+        if direction is Direction.BOTH:
+            s = max(0.0, s - math.log10(2.0))
+        return z, s
+
+    def update(self, ts: datetime, x: float) -> Decision:
+        """Take the next point (timestamps must increase) and decide."""
+        cfg = self.config
+        self._learn_interval(ts)
+        if self._counts is None and (x < 0 or x != int(x)):
+            self._counts = False
+        self._n += 1
+        pred, scale = self.expected(ts)
+        z, raw = self._surprise(x, pred, scale)
+        point = raw
+        if cfg.calibrate:
+            # Under the model, surprises are exponential with mean log10(e); a series whose
+            # surprises run hotter than that has heavier tails, so deflate them.
+            # The model says P(surprise >= 2) = 1 %; if the series exceeds it more often its
+            # tails are heavier than the model's, so stretch the scale of surprises to match.
+            point = raw * 2.0 / max(2.0, -math.log10(max(self._mean_surprise, 1e-9)))
+            if self._level is AlertLevel.NONE:
+                a = self._a_cal if self._n > 200 else 1.0 / (self._n + 1)
+                self._mean_surprise += a * ((raw >= 2.0) - self._mean_surprise)
+        warm = self._n > cfg.warmup
+        # CUSUM of standardised departures (capped so one spike cannot fill it alone).
+        zc = max(-cfg.cusum_h / 2, min(cfg.cusum_h / 2, z))
+        up = cfg.direction is not Direction.DOWN
+        down = cfg.direction is not Direction.UP
+        self._cusum_up = max(0.0, self._cusum_up + zc - cfg.cusum_k) if up else 0.0
+        self._cusum_down = max(0.0, self._cusum_down - zc - cfg.cusum_k) if down else 0.0
+        shift = max(self._cusum_up, self._cusum_down) / cfg.cusum_h * cfg.watch
+        score = max(point, shift) if warm else 0.0
+        # A lasting shift alone is worth a watch; escalation needs a striking point.
+        level = self._level_for(point, x, pred) if warm else AlertLevel.NONE
+        if warm and level is AlertLevel.NONE and shift >= cfg.watch:
+            level = AlertLevel.WATCH
+
+        alert = False
+        explanation = None
+        if level > self._level:
+            if self._level is AlertLevel.NONE:
+                self._since = ts
+                self._episode_len = 0
+                self._recent.clear()
+            self._level = level
+            alert = True
+            rising = z > 0 if point >= shift else self._cusum_up >= self._cusum_down
+            explanation = Explanation(
+                series=self.name,
+                direction="rise" if rising else "drop",
+                observed=x,
+                expected=pred,
+                since=self._since or ts,
+                level=level,
+                surprise=score,
+            )
+        if self._level is not AlertLevel.NONE:
+            self._in_episode(x, score, ts)
+        else:
+            self._learn(x, ts)
+        if self._interval:
+            self._base.remember(x, *season_slot(ts, self._interval))
+        return Decision(ts, self._level, score, alert, explanation)
+
+    def _level_for(self, score: float, x: float, pred: float) -> AlertLevel:
+        cfg = self.config
+        if score < cfg.watch:
+            return AlertLevel.NONE
+        ratio_ok_warn = ratio_ok_crisis = True
+        if self._counts and cfg.direction is Direction.UP:
+            ratio = x / max(pred, 0.5)
+            ratio_ok_warn = ratio >= cfg.warning_ratio
+            ratio_ok_crisis = ratio >= cfg.crisis_ratio
+        if score >= cfg.crisis and ratio_ok_crisis:
+            return AlertLevel.CRISIS
+        if score >= cfg.warning and ratio_ok_warn:
+            return AlertLevel.WARNING
+        return AlertLevel.WATCH
+
+    def _learn(self, x: float, ts: datetime) -> None:
+        slot, slots = season_slot(ts, self._interval) if self._interval else (0, 0)
+        prev = self._base.level if self._base.n else x
+        self._base.update(x, slot, slots)
+        step = abs(x - prev)
+        if step > 0 and (self._floor == 0.0 or step < self._floor * 20):
+            # The series' resolution (smallest moves) floors the scale of flat stretches.
+            self._floor = step * 0.5 if self._floor == 0.0 else min(self._floor, step * 0.5)
+
+    def _in_episode(self, x: float, score: float, ts: datetime) -> None:
+        cfg = self.config
+        self._episode_len += 1
+        self._recent.append(x)
+        if self._episode_len == cfg.relearn_after:
+            # A lasting change: adopt it as the new normal, keep the episode open.
+            self._base.relearn(list(self._recent))
+            self._cusum_up = self._cusum_down = 0.0
+        self._quiet = self._quiet + 1 if score < cfg.watch / 2 else 0
+        if self._quiet >= cfg.end_quiet:
+            self._level = AlertLevel.NONE
+            self._since = None
+            self._quiet = 0
+            self._cusum_up = self._cusum_down = 0.0

@@ -1,0 +1,93 @@
+"""Tail probabilities the detector turns departures into (pure math, no dependencies).
+
+Scores are surprises: ``-log10`` of the probability of seeing something at least as far from
+the expected level. Dense series use a normal tail on a robust z; sparse counts use Poisson
+(or negative-binomial when over-dispersed) tails, because a few mentions a day are not
+normally distributed and a z-score would cry wolf on every second mention.
+"""
+
+from __future__ import annotations
+
+import math
+
+_SQRT2 = math.sqrt(2.0)
+_LOG10E = math.log10(math.e)
+#: Surprises are capped so one absurd point cannot dominate an average.
+MAX_SURPRISE = 30.0
+
+
+def normal_surprise(z: float) -> float:
+    """``-log10 P(Z >= z)`` for a standard normal Z (upper tail; z may be negative)."""
+    if z < 8.0:
+        p = 0.5 * math.erfc(z / _SQRT2)
+        return min(MAX_SURPRISE, -math.log10(p)) if p > 0.0 else MAX_SURPRISE
+    # Asymptotic tail: log p ~ -z^2/2 - log(z sqrt(2 pi)).
+    log_p = -0.5 * z * z - math.log(z * math.sqrt(2.0 * math.pi))
+    return min(MAX_SURPRISE, -log_p * _LOG10E)
+
+
+def poisson_upper_surprise(k: int, mean: float) -> float:
+    """``-log10 P(X >= k)`` for X ~ Poisson(mean)."""
+    if k <= 0:
+        return 0.0
+    mean = max(mean, 1e-6)
+    # Sum the lower tail P(X <= k-1) when it is the small side, else the upper tail directly.
+    log_term = -mean  # log P(X = 0)
+    if k - 1 < mean:
+        cdf = 0.0
+        for i in range(k):
+            if i:
+                log_term += math.log(mean) - math.log(i)
+            cdf += math.exp(log_term)
+        p = max(1.0 - cdf, 0.0)
+        if p > 1e-12:
+            return min(MAX_SURPRISE, -math.log10(p))
+    # Upper tail from k on, starting at log P(X = k).
+    log_pk = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total = 0.0
+    term = 1.0
+    i = k
+    while term > 1e-12 and i < k + 1000:
+        total += term
+        i += 1
+        term *= mean / i
+    log_p = log_pk + math.log(total)
+    return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))
+
+
+def negbin_upper_surprise(k: int, mean: float, variance: float) -> float:
+    """``-log10 P(X >= k)`` for a negative binomial with this mean and variance.
+
+    Falls back to Poisson when the variance does not exceed the mean.
+    """
+    if k <= 0:
+        return 0.0
+    mean = max(mean, 1e-6)
+    if variance <= mean * 1.01:
+        return poisson_upper_surprise(k, mean)
+    r = mean * mean / (variance - mean)  # size
+    q = mean / (r + mean)  # success-side probability in the pmf r+i choose i (1-q)^r q^i
+    log_q = math.log(q)
+    log_1q = math.log1p(-q)
+    log_p0 = r * log_1q
+    # Lower tail P(X <= k-1) by recurrence when k is not far in the tail, else upper tail.
+    if k <= mean * 3 + 10:
+        cdf = 0.0
+        log_term = log_p0
+        for i in range(k):
+            if i:
+                log_term += math.log((r + i - 1) / i) + log_q
+            cdf += math.exp(log_term)
+        p = max(1.0 - cdf, 0.0)
+        if p > 1e-12:
+            return min(MAX_SURPRISE, -math.log10(p))
+    log_pk = math.lgamma(r + k) - math.lgamma(r) - math.lgamma(k + 1) + log_p0 + k * log_q
+    total = 0.0
+    term = 1.0
+    i = k
+    while term > 1e-12 and i < k + 5000:
+        total += term
+        term *= (r + i) / (i + 1) * q
+        i += 1
+    log_p = log_pk + math.log(total)
+    return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))
