@@ -1,8 +1,13 @@
-"""What a draft is trying to do: sell, joke, sympathise, campaign, complain.
+"""What a draft is trying to do: sell, joke, sympathise, campaign, complain, pause.
 
 Rules and detectors use intents as conditions ("a joke during a disaster", "a promotion with a
 tragedy's hashtag"), so a word is judged by what the post does with it. Cues are matched on the
-folded text (see :mod:`firewarden.text.normalize`) with word boundaries for English.
+folded text (see :mod:`firewarden.text.normalize`), English ones as whole words.
+
+Each intent has *strong* cues, any one of which is enough ("20% off", "use code"), and *weak*
+cues that are ambiguous on their own ("shop" in "coffee shop", "collection", "tabs", 「限定」):
+two different weak cues are needed. Cues exclude their common innocent uses ("deal with",
+"big deal", 「笑顔」, "www.").
 """
 
 from __future__ import annotations
@@ -10,84 +15,314 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from firewarden.text.normalize import fold_pattern
+
 INTENTS = ("promotion", "humour", "sympathy", "campaign", "complaint", "pause")
 
-_EN: dict[str, tuple[str, ...]] = {
+#: (strong, weak) English cues: regular expressions over folded (lower-case) text.
+_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "promotion": (
-        r"sale", r"\d+ ?% off", r"off (?:your|all|every)", r"discounts?", r"deals?", r"shop(?:ping)?",
-        r"buy", r"order (?:now|today|online)", r"free shipping", r"coupon", r"promo(?: code)?",
-        r"code [a-z0-9]+", r"limited time", r"now available", r"available (?:now|online|today)",
-        r"new (?:collection|arrivals?|menu|flavou?r|product|line)", r"pre-?order", r"save \$?\d+",
-        r"\$\d+", r"bogo", r"giveaway", r"win (?:a|an|the|one)", r"enter to win", r"get yours",
-        r"check out", r"in stores?", r"book (?:now|today)", r"special offer", r"happy hour",
-        r"tabs?", r"specials?", r"launch(?:es|ed|ing)?", r"collection", r"\.com",
+        (
+            r"(?:on |for |flash |big |mega |summer |winter |spring |holiday )?sales?",
+            r"\d+ ?% off",
+            r"off (?:your|all|every|everything|the entire)",
+            r"discount(?:s|ed)?",
+            r"(?<!big )(?<!no )deals?(?! with)(?! breaker)",
+            r"shop (?:now|today|online|the|our)",
+            r"shopping",
+            r"buy (?:now|one|\d|two)",
+            r"order (?:now|today|online|yours)",
+            r"free shipping",
+            r"coupons?",
+            r"promo(?: code)?",
+            r"(?:use|with|enter) code",
+            r"limited[- ]time",
+            r"today only",
+            r"now available",
+            r"available (?:now|online|today)",
+            r"new (?:collection|arrivals?|menu|flavou?rs?|products?|line|season)",
+            r"pre-?orders?",
+            r"save (?:up to )?\$?\d+",
+            r"\$\d+",
+            r"bogo",
+            r"giveaway",
+            r"win (?:a|an|one|free)",
+            r"enter to win",
+            r"get yours",
+            r"in stores? (?:now|today)",
+            r"book (?:now|today|your)",
+            r"special offers?",
+            r"happy hour",
+            r"launch(?:es|ed|ing)?",
+            r"just dropped",
+            r"grab (?:yours|one|a)",
+        ),
+        (
+            r"shop",
+            r"buy",
+            r"tabs?",
+            r"specials?",
+            r"collection",
+            r"check (?:out|it out)",
+            r"[a-z0-9-]+\.com",
+            r"in stores?",
+            r"offers?",
+            r"exclusive",
+            r"free",
+            r"order",
+            r"price[sd]?",
+            r"new",
+            r"limited",
+            r"bit\.ly/\S+",
+            r"link in bio",
+        ),
     ),
     "humour": (
-        r"lol", r"lmao", r"haha+", r"jk", r"just kidding", r"joke", r"kidding", r"pun intended",
-        r";\)", r":p", r"😂", r"🤣", r"😜", r"😉", r"rumou?r (?:is|has it)", r"ironic",
+        (
+            r"lol+",
+            r"lmao+",
+            r"rofl",
+            r"ha(?:ha)+h?",
+            r"he(?:he)+",
+            r"jk",
+            r"just kidding",
+            r"pun intended",
+            r";-?\)",
+            r":-?p",
+            r"😂",
+            r"🤣",
+            r"😜",
+            r"😝",
+            r"rumou?r (?:is|has it)",
+            r"april fools?",
+            r"knee-?slapper",
+        ),
+        (r"jokes?", r"kidding", r"ironic", r"funny", r"hilarious", r"😉", r"😆", r"😅", r"pun"),
     ),
     "sympathy": (
-        r"thoughts (?:are|go) with", r"our thoughts", r"prayers?", r"praying", r"stay safe",
-        r"condolences", r"sympathy", r"sympathies", r"hearts? (?:go|goes|are) out",
-        r"we (?:stand|are) with", r"in memory of", r"remember(?:ing)? (?:those|the victims)",
-        r"rest in peace", r"please donate", r"relief efforts?", r"support (?:the )?(?:victims|relief)",
-        r"moment of silence", r"mourn", r"grie(?:f|ve|ving)",
+        (
+            r"thoughts (?:are|go) with",
+            r"our thoughts",
+            r"prayers",
+            r"praying",
+            r"stay safe",
+            r"condolences",
+            r"sympathy",
+            r"sympathies",
+            r"hearts? (?:go|goes|are) out",
+            r"we (?:stand|are) with",
+            r"in memory of",
+            r"remember(?:ing)? (?:those|the victims)",
+            r"rest in peace",
+            r"please donate",
+            r"relief efforts?",
+            r"support (?:the )?(?:victims|relief|families|those affected)",
+            r"moment of silence",
+            r"mourn(?:ing|s)?",
+            r"grie(?:f|ve|ving)",
+            r"all (?:those )?(?:impacted|affected) by",
+        ),
+        (r"prayer", r"support", r"relief", r"donat(?:e|ion|ions|ing)", r"safe", r"victims?"),
     ),
     "campaign": (
-        r"use (?:the )?hashtag", r"tag (?:us|your)", r"share your", r"tell us", r"answer must include",
-        r"reply with", r"#\w+ (?:to|and) (?:win|enter)", r"post (?:a|your) (?:photo|story)",
+        (
+            r"use (?:the |our )?(?:hashtag|#)",
+            r"using (?:the )?(?:hashtag|#)",
+            r"tag (?:us|your|a friend)",
+            r"share your (?:story|stories|photos?|pics?|experiences?|"
+            r"memories|moments?)",
+            r"tell us (?:your|about|what|why|how|who)",
+            r"answer must include",
+            r"reply with",
+            r"#\w+ (?:to|and) (?:win|enter)",
+            r"post (?:a|your) (?:photo|story|pic|video)",
+            r"to enter",
+            r"include #\w+",
+            r"for a chance to win",
+        ),
+        (r"tell us", r"share", r"rt to", r"retweet", r"hashtag"),
     ),
     "complaint": (
-        r"i hate", r"i can'?t stand", r"sick of", r"fed up", r"annoyed", r"so annoying",
-        r"worst", r"pissed", r"no one (?:here )?knows how", r"idiots?", r"ugh+", r"wtf",
+        (
+            r"i hate",
+            r"i can'?t stand",
+            r"sick of",
+            r"fed up",
+            r"so annoying",
+            r"pissed(?: off)?",
+            r"ugh+",
+            r"wtf",
+            r"no one (?:here )?knows how",
+            r"i find it ironic",
+        ),
+        (r"annoyed", r"worst", r"ridiculous", r"hate"),
     ),
     "pause": (
-        r"paus(?:e|ed|ing) (?:all |our )?(?:promotions?|posts?|marketing|campaigns?)",
-        r"postpon(?:e|ed|ing)", r"suspend(?:ed|ing)? (?:our )?(?:campaign|promotion)",
+        (
+            r"paus(?:e|ed|ing) (?:all |our |any )?(?:promotions?|posts?|posting|marketing|"
+            r"campaigns?|advertising|ads)",
+            r"postpon(?:e|ed|ing)",
+            r"suspend(?:ed|ing)? (?:our |all )?(?:campaigns?|promotions?)",
+            r"(?:cancel(?:l?ed|l?ing)?|halt(?:ed|ing)?) (?:our |the |all )?"
+            r"(?:sale|promotion|campaign)",
+        ),
+        (r"paus(?:e|ed|ing)", r"cancel(?:l?ed|l?ing)?"),
     ),
 }
 
-_JA: dict[str, tuple[str, ...]] = {
+#: (strong, weak) Japanese cues: regular expressions, folded like drafts (katakana -> hiragana).
+_JA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "promotion": (
-        "セール", "割引", "割引き", "%オフ", "％オフ", "半額", "キャンペーン", "発売", "販売", "新商品",
-        "新発売", "限定", "今だけ", "お得", "クーポン", "ご購入", "購入", "予約", "ポイント",
-        "プレゼント", "ご注文", "送料無料", "新メニュー", "登場", "オープン", "円",
+        (
+            "セール",
+            "割引",
+            r"\d+\s*%\s*オフ",
+            r"\d+\s*%\s*off",
+            "半額",
+            "新発売",
+            "新商品",
+            "今だけ",
+            "クーポン",
+            "送料無料",
+            "新メニュー",
+            "ご購入",
+            "お買い得",
+            r"\d[\d,]*\s*円",
+            "発売中",
+            "予約受付",
+            "好評発売",
+            "販売開始",
+            "発売開始",
+            "先着",
+            r"ポイント\d+倍",
+            "キャンペーン実施",
+            "ご注文はこちら",
+            "お求めください",
+            "大特価",
+            "値下げ",
+        ),
+        (
+            "発売",
+            "販売",
+            "限定",
+            "購入",
+            "予約",
+            "ポイント",
+            "プレゼント",
+            "ご注文",
+            "登場",
+            "オープン",
+            "新作",
+            "お得",
+            "キャンペーン",
+            "価格",
+        ),
     ),
-    "humour": ("笑", "(笑)", "ww", "草", "ネタ", "冗談", "エイプリルフール", "嘘です", "なんちゃって"),
+    "humour": (
+        (
+            r"\(笑\)",
+            "エイプリルフール",
+            "冗談です",
+            "嘘です",
+            "うそです",
+            "なんちゃって",
+            r"(?<![a-z])ww+(?![a-z.])",
+            "草生え",
+            "ネタです",
+        ),
+        (r"笑(?!顔)", "草", "ネタ", "ジョーク", "ギャグ", "ダジャレ", "冗談"),
+    ),
     "sympathy": (
-        "お見舞い", "ご冥福", "お悔やみ", "被災された", "被災地", "ご無事", "心よりお祈り", "祈り",
-        "哀悼", "支援", "義援金", "寄付", "黙祷", "追悼",
+        (
+            "お見舞い",
+            "ご冥福",
+            "お悔やみ",
+            "被災された",
+            "被災地",
+            "ご無事",
+            "心よりお祈り",
+            "哀悼",
+            "義援金",
+            "黙祷",
+            "黙とう",
+            "追悼",
+            "一日も早い復旧",
+            "一日も早い復興",
+        ),
+        ("支援", "寄付", "祈り", "募金", "復興"),
     ),
-    "campaign": ("ハッシュタグ", "をつけて投稿", "を付けて投稿", "フォロー&", "フォロー＆", "リポスト", "応募"),
-    "complaint": ("ムカつく", "むかつく", "うざい", "ウザい", "腹立つ", "最悪", "ふざけんな", "いい加減にしろ"),
-    "pause": ("自粛", "延期", "中止", "見合わせ"),
+    "campaign": (
+        (
+            "ハッシュタグをつけて",
+            "ハッシュタグを付けて",
+            "をつけて投稿",
+            "を付けて投稿",
+            "フォロー&リポスト",
+            "フォロー&rt",
+            "フォローとリポスト",
+            "で応募",
+            "エピソードを募集",
+            "を募集します",
+            "投稿してください",
+        ),
+        ("ハッシュタグ", "リポスト", "応募", "募集", "教えて"),
+    ),
+    "complaint": (
+        (
+            "ムカつく",
+            "むかつく",
+            "うざい",
+            "腹立つ",
+            "ふざけんな",
+            "いい加減にしろ",
+            "よく言うわ",
+            "ありえない",
+        ),
+        ("最悪", "だるい", "イライラ"),
+    ),
+    "pause": (
+        ("自粛", "見合わせ", "控えさせていただ", "配信を停止", "投稿を控え"),
+        ("延期", "中止"),
+    ),
 }
 
 
-def _compile(cues: Iterable[str], *, words: bool) -> re.Pattern[str]:
-    from firewarden.text.normalize import fold_pattern
-
-    if words:
-        body = "|".join(f"(?:{c})" for c in cues)
-        return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
-    return re.compile("|".join(re.escape(fold_pattern(c)) for c in cues))
+def _compile(en: Iterable[str], ja: Iterable[str]) -> re.Pattern[str]:
+    en_body = "|".join(f"(?:{c})" for c in en)
+    ja_body = "|".join(f"(?:{fold_pattern(c)})" for c in ja)
+    return re.compile(rf"(?<![a-z0-9])(?:{en_body})(?![a-z0-9])|{ja_body}")
 
 
+#: intent -> (strong pattern, weak pattern), English and Japanese cues together.
 _PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    name: (_compile(_EN[name], words=True), _compile(_JA[name], words=False)) for name in INTENTS
+    name: (_compile(_EN[name][0], _JA[name][0]), _compile(_EN[name][1], _JA[name][1]))
+    for name in INTENTS
 }
+
+
+def _has(intent: str, folded_text: str) -> bool:
+    strong, weak = _PATTERNS[intent]
+    if strong.search(folded_text):
+        return True
+    seen: set[str] = set()
+    for m in weak.finditer(folded_text):
+        seen.add(m.group())
+        if len(seen) >= 2:
+            return True
+    return False
 
 
 def detect_intents(folded_text: str) -> frozenset[str]:
-    """Return the intents whose cues occur in a folded text (English and Japanese cues)."""
-    found = set()
-    for name, (en, ja) in _PATTERNS.items():
-        if en.search(folded_text) or ja.search(folded_text):
-            found.add(name)
-    return frozenset(found)
+    """Return the intents whose cues occur in a folded text (English and Japanese cues).
+
+    An intent is present when one of its strong cues occurs, or two different weak ones.
+    """
+    return frozenset(name for name in INTENTS if _has(name, folded_text))
 
 
 def intent_spans(folded_text: str, intent: str) -> list[tuple[int, int]]:
-    """Spans of one intent's cues in a folded text, for findings that point at them."""
-    en, ja = _PATTERNS[intent]
-    return [m.span() for m in en.finditer(folded_text)] + [m.span() for m in ja.finditer(folded_text)]
+    """Spans of one intent's cues (strong first, then weak) in a folded text."""
+    strong, weak = _PATTERNS[intent]
+    return [m.span() for m in strong.finditer(folded_text)] + [
+        m.span() for m in weak.finditer(folded_text)
+    ]

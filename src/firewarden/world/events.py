@@ -17,7 +17,8 @@ def read_events_file(path: Path) -> tuple[str, ...]:
         raise InputError(f"cannot read the events file: {exc}", where=str(path)) from None
     if path.suffix.lower() not in (".yaml", ".yml"):
         return tuple(
-            line.strip() for line in content.splitlines()
+            line.strip()
+            for line in content.splitlines()
             if line.strip() and not line.lstrip().startswith("#")
         )
     try:
@@ -37,5 +38,7 @@ def read_events_file(path: Path) -> tuple[str, ...]:
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             out.append(item["name"])
         else:
-            raise InputError("each event is text or a mapping with a name", where=f"{path} item {i}")
+            raise InputError(
+                "each event is text or a mapping with a name", where=f"{path} item {i}"
+            )
     return tuple(out)

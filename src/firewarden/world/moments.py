@@ -7,16 +7,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Kinds of moment, from most to least grave.
-MOMENT_KINDS = ("disaster", "tragedy", "conflict", "anniversary", "political", "observance", "company")
+#: Kinds of moment, from most to least grave. ``crisis`` is trouble of a company's own making
+#: or at a company (a fleet grounded, a strike, a recall, a data breach); ``company`` is any
+#: other event the caller named that the check cannot place.
+MOMENT_KINDS = (
+    "disaster",
+    "tragedy",
+    "conflict",
+    "anniversary",
+    "crisis",
+    "political",
+    "observance",
+    "company",
+)
 
 #: Kinds during which promotions, jokes and hashtag campaigns are high risk.
-GRAVE_KINDS = frozenset({"disaster", "tragedy", "conflict", "anniversary"})
+GRAVE_KINDS = frozenset({"disaster", "tragedy", "conflict", "anniversary", "crisis"})
 
 
 @dataclass(frozen=True, slots=True)
 class SensitiveDate:
-    """A calendar entry: ``month``/``day`` every year (``year`` set: that year only)."""
+    """A calendar entry: ``month``/``day`` every year (``year`` set: that year only).
+
+    Optional extensions (all default to "not used", so older entries stay valid):
+    ``end_month``/``end_day`` make the entry a range (Pride Month: 06-01 to 06-30; a range may
+    wrap over the new year); ``rule`` makes it moveable ("last monday of may"; then ``month``
+    is the rule's month and ``day`` is 0). ``implies`` names intents posts carry on that day
+    whatever their words (April Fools' Day: ``humour``).
+    """
 
     month: int
     day: int
@@ -29,6 +47,11 @@ class SensitiveDate:
     topics: tuple[str, ...] = ()
     reference: str = ""
     origin: str = "built-in"
+    name_ja: str = ""
+    end_month: int = 0
+    end_day: int = 0
+    rule: str = ""
+    implies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +61,20 @@ class Moment:
     name: str
     kind: str
     source: str  # "context", "events file", "calendar"
+    #: Folded words and phrases whose mention in a draft refers to the moment.
     topics: tuple[str, ...] = ()
     reference: str = ""
+    name_ja: str = ""
+    region: str = ""
+    #: Intents every post carries during this moment (see :class:`SensitiveDate`).
+    implies: tuple[str, ...] = ()
 
     @property
     def grave(self) -> bool:
         return self.kind in GRAVE_KINDS
+
+    def label(self, language: str = "en") -> str:
+        """The moment's name for a message, with its Japanese name for Japanese drafts."""
+        if language == "ja" and self.name_ja:
+            return f"{self.name_ja} ({self.name})"
+        return self.name
