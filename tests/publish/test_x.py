@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -20,12 +20,22 @@ def fake() -> Iterator[FakeX]:
         yield fake
 
 
-def publisher(fake: FakeX, **kwargs: str) -> XPublisher:
-    creds = kwargs or KEYS
-    return XPublisher(**creds, base_url=fake.url, clock=lambda: NOW)
+@pytest.fixture
+def publisher() -> Iterator[Callable[..., XPublisher]]:
+    made: list[XPublisher] = []
+
+    def make(fake: FakeX, **kwargs: str) -> XPublisher:
+        made.append(XPublisher(**(kwargs or KEYS), base_url=fake.url, clock=lambda: NOW))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
 
 
-def test_publish_sends_signed_v2_request_and_parses_id_and_url(fake: FakeX) -> None:
+def test_publish_sends_signed_v2_request_and_parses_id_and_url(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     result = publisher(fake).publish(outgoing())
     request = fake.requests[-1]
     assert (request.method, request.path) == ("POST", "/2/tweets")
@@ -37,26 +47,34 @@ def test_publish_sends_signed_v2_request_and_parses_id_and_url(fake: FakeX) -> N
     assert result.created
 
 
-def test_oauth2_user_token_is_sent_as_bearer(fake: FakeX) -> None:
+def test_oauth2_user_token_is_sent_as_bearer(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     result = publisher(fake, user_access_token=USER_TOKEN).publish(outgoing())
     assert fake.requests[-1].headers["authorization"] == f"Bearer {USER_TOKEN}"
     assert result.post_id in fake.tweets
 
 
-def test_wrong_secret_fails_the_signature_check_as_auth_error(fake: FakeX) -> None:
+def test_wrong_secret_fails_the_signature_check_as_auth_error(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     with pytest.raises(AuthExpired, match="bad OAuth"):
         publisher(fake, **{**KEYS, "api_secret": "wrong"}).publish(outgoing())
     assert not fake.tweets
 
 
-def test_expired_token_maps_to_auth_expired_with_a_hint(fake: FakeX) -> None:
+def test_expired_token_maps_to_auth_expired_with_a_hint(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     fake.expired = True
     with pytest.raises(AuthExpired) as info:
         publisher(fake).publish(outgoing())
     assert "renew" in str(info.value)
 
 
-def test_rate_limit_carries_seconds_until_reset(fake: FakeX) -> None:
+def test_rate_limit_carries_seconds_until_reset(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     fake.fail_next.append(rate_limited(int(NOW) + 90))
     with pytest.raises(RateLimited) as info:
         publisher(fake).publish(outgoing())
@@ -64,13 +82,17 @@ def test_rate_limit_carries_seconds_until_reset(fake: FakeX) -> None:
     assert info.value.retryable
 
 
-def test_validation_error_is_rejected_with_the_platform_reason(fake: FakeX) -> None:
+def test_validation_error_is_rejected_with_the_platform_reason(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     with pytest.raises(Rejected) as info:
         publisher(fake).publish(outgoing(text="x" * 281))
     assert "280" in info.value.reason
 
 
-def test_server_error_is_unavailable_and_retryable(fake: FakeX) -> None:
+def test_server_error_is_unavailable_and_retryable(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     fake.fail_next.append(Reply(503, {"title": "Service Unavailable", "status": 503}))
     with pytest.raises(Unavailable) as info:
         publisher(fake).publish(outgoing())
@@ -78,11 +100,15 @@ def test_server_error_is_unavailable_and_retryable(fake: FakeX) -> None:
 
 
 def test_unreachable_platform_is_unavailable() -> None:
+    x = XPublisher(**KEYS, base_url="http://127.0.0.1:9", timeout=2)
     with pytest.raises(Unavailable):
-        XPublisher(**KEYS, base_url="http://127.0.0.1:9", timeout=2).publish(outgoing())
+        x.publish(outgoing())
+    x.close()
 
 
-def test_retry_finds_the_earlier_tweet_without_posting_again(fake: FakeX) -> None:
+def test_retry_finds_the_earlier_tweet_without_posting_again(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     x = publisher(fake)
     first = x.publish(outgoing())
     # The reply was lost; before retrying, the workflow asks for the status.
@@ -91,7 +117,9 @@ def test_retry_finds_the_earlier_tweet_without_posting_again(fake: FakeX) -> Non
     assert fake.count("POST") == 1
 
 
-def test_status_matches_text_after_link_shortening(fake: FakeX) -> None:
+def test_status_matches_text_after_link_shortening(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     x = publisher(fake)
     first = x.publish(outgoing())
     fake.tweets[first.post_id].text = "New store opens Friday! https://t.co/AbC123"
@@ -99,14 +127,18 @@ def test_status_matches_text_after_link_shortening(fake: FakeX) -> None:
     assert found is not None and found.post_id == first.post_id
 
 
-def test_status_ignores_other_texts_and_unknown_ids(fake: FakeX) -> None:
+def test_status_ignores_other_texts_and_unknown_ids(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     x = publisher(fake)
     x.publish(outgoing(text="something else"))
     assert x.status(outgoing()) is None
     assert x.status("1234") is None
 
 
-def test_duplicate_refused_by_x_resolves_to_the_earlier_tweet(fake: FakeX) -> None:
+def test_duplicate_refused_by_x_resolves_to_the_earlier_tweet(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     x = publisher(fake)
     first = x.publish(outgoing())
     again = x.publish(outgoing())
@@ -114,7 +146,7 @@ def test_duplicate_refused_by_x_resolves_to_the_earlier_tweet(fake: FakeX) -> No
     assert len(fake.tweets) == 1
 
 
-def test_status_by_id_and_delete(fake: FakeX) -> None:
+def test_status_by_id_and_delete(fake: FakeX, publisher: Callable[..., XPublisher]) -> None:
     x = publisher(fake)
     first = x.publish(outgoing())
     found = x.status(first.post_id)
@@ -127,7 +159,9 @@ def test_status_by_id_and_delete(fake: FakeX) -> None:
     assert x.status(first.post_id) is None
 
 
-def test_attachments_are_refused_rather_than_dropped(fake: FakeX) -> None:
+def test_attachments_are_refused_rather_than_dropped(
+    fake: FakeX, publisher: Callable[..., XPublisher]
+) -> None:
     from dataclasses import replace
 
     from firewarden.publish.base import Attachment

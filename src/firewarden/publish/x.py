@@ -77,6 +77,10 @@ class XPublisher:
         self._clock = clock
         self._me: dict[str, str] | None = None
 
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._client.session.close()
+
     def publish(self, post: OutgoingPost) -> PublishResult:
         """Create the tweet; a duplicate refused by X resolves to the earlier tweet."""
         if post.attachments:
