@@ -114,7 +114,8 @@ class ApprovalPolicy:
             more = req.approvals - len(counted)
             missing.append(f"{_n(more)} more approval{'s' if more > 1 else ''}")
         perspectives = _perspectives(counted)
-        if len(perspectives) < req.distinct_perspectives:
+        # One perspective is what any approval brings; only ask for more than one.
+        if req.distinct_perspectives > 1 and len(perspectives) < req.distinct_perspectives:
             have = "; ".join(sorted(_label(p) for p in perspectives)) or "none yet"
             more = req.distinct_perspectives - len(perspectives)
             who = "reviewer" if more == 1 else "reviewers"

@@ -239,19 +239,19 @@ def approve(
 ) -> Decision:
     """Record an approval of the current version; the draft becomes ``approved`` once the
     policy is satisfied. Also releases a draft held at publish time."""
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    if draft.author_id == user_id:
+        raise WorkflowError(
+            "authors cannot approve their own drafts", hint="ask a reviewer from your organisation"
+        )
     roles = require_role(
         session, org_id=org_id, user_id=user_id, allowed=_REVIEWERS, action="approve drafts"
     )
-    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
     held = bool(draft.held_reason) and draft.state in (State.APPROVED, State.SCHEDULED)
     if draft.state != State.IN_REVIEW and not held:
         raise WorkflowError(
             f"cannot approve: the draft is {draft.state.replace('_', ' ')}",
             hint="only drafts in review (or held before publishing) are approved",
-        )
-    if draft.author_id == user_id:
-        raise WorkflowError(
-            "authors cannot approve their own drafts", hint="ask a reviewer from your organisation"
         )
     version = current_version(session, draft)
     if any(a.user_id == user_id for a in _approvals(session, draft, version)) and not held:
