@@ -10,9 +10,11 @@ from firewarden.checks.engine import Detector
 @cache
 def default_detectors() -> tuple[Detector, ...]:
     """One instance of each built-in detector (their models load once, here)."""
+    from firewarden.checks.detectors.claims import ClaimsDetector
     from firewarden.checks.detectors.personal_data import PersonalDataDetector
     from firewarden.checks.detectors.rules import RulesDetector
 
     detectors: list[Detector] = [RulesDetector()]
     detectors.append(PersonalDataDetector())
+    detectors.append(ClaimsDetector())
     return tuple(detectors)

@@ -1,0 +1,161 @@
+"""Misleading claims: guarantees and absolutes, unsupported No.1 claims, health claims.
+
+Matching runs on the folded text of each field (patterns in :mod:`.claim_patterns`). A health
+word counts only near a disease or body term in the same sentence, so "treat yourself" and
+"cures hunger" stay quiet while "cures cancer" and 「がんが消える」 do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from firewarden.checks.detectors import claim_patterns as p
+from firewarden.checks.draft import Draft, Field
+from firewarden.checks.types import Finding, Severity
+from firewarden.guidelines.model import Guidelines
+
+CATEGORY = "misleading"
+
+_KEIHYO = "景品表示法 第5条第1号 (優良誤認表示 / misleading representation), Japan"
+_NO1 = "消費者庁「No.1表示に関する実態調査報告書」2024 (https://www.caa.go.jp/)"
+_FTC_ACT = "FTC Act §5 (deceptive advertising), https://www.ftc.gov/legal-library/browse/statutes/federal-trade-commission-act"
+_FTC_HEALTH = "FTC Health Products Compliance Guidance (2022), https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance"
+_YAKKI = "薬機法 (医薬品医療機器等法) 第66条・第68条: 医薬品的な効能効果の標ぼう禁止, Japan"
+_KENKO = "健康増進法 第65条 (健康食品の誇大表示の禁止), Japan"
+
+#: English negations just before a health verb ("does not cure", "isn't intended to treat").
+_NEGATED_EN = re.compile(r"(?:\bnot(?! only)|n't|\bnever|\bno)\b[^.!?;]{0,40}$")
+#: Japanese negations just after a verb (効果はありません, 治りません, 消えない).
+_NEGATED_JA = re.compile(r"^[^。！？\n]{0,4}?(?:ない|ません|ず(?!っと))")
+#: "digital detox" is about screens, not bodies.
+_DIGITAL = re.compile(r"(?:digital|social media|screen|phone|でじたる|すまほ)[ -]?$")
+_EN_WINDOW = 50
+_JA_WINDOW = 15
+
+
+class ClaimsDetector:
+    """Finds claims that regulators treat as misleading unless substantiated."""
+
+    name = "claims"
+
+    def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
+        sourced = any(p.SOURCE.search(f.text) for f in draft.fields)
+        cited = any(p.CITATION.search(f.text) for f in draft.fields)
+        for field in draft.fields:
+            yield from self._guarantees(field)
+            if not sourced:
+                yield from self._superlatives(field)
+            yield from self._health(field)
+            yield from self._health_buzz(field, cited)
+
+    def _guarantees(self, field: Field) -> Iterator[Finding]:
+        for pattern in (p.GUARANTEE_EN, p.GUARANTEE_JA):
+            for m in pattern.finditer(field.text):
+                bodily = p.BODILY.search(m.group())
+                yield self._finding(
+                    field, "claims.guarantee", Severity.HIGH if bodily else Severity.MEDIUM,
+                    m.start(), m.end(),
+                    "{excerpt} is an absolute promise of results. Unless every customer gets "
+                    "them, regulators treat it as misleading (優良誤認) and buyers who don't "
+                    "will say so publicly.",
+                    "Say what the product does, for whom and on what evidence; drop guarantees "
+                    "you cannot prove (a 「個人の感想です」 note does not fix them).",
+                    (_KEIHYO, _FTC_ACT),
+                )  # fmt: skip
+
+    def _superlatives(self, field: Field) -> Iterator[Finding]:
+        seen: list[tuple[int, int]] = []
+        for pattern in (p.SUPERLATIVE_EN, p.SUPERLATIVE_JA):
+            for m in pattern.finditer(field.text):
+                if any(s < m.end() and m.start() < e for s, e in seen):
+                    continue
+                seen.append(m.span())
+                yield self._finding(
+                    field, "claims.no1", Severity.LOW, m.start(), m.end(),
+                    "{excerpt} is a No.1 or superlative claim with no source. Japan's Consumer "
+                    "Affairs Agency treats unsupported No.1 claims as misleading.",
+                    "Name the basis next to the claim (survey, period, scope: "
+                    "「※2024年○○調べ」) or soften it.",
+                    (_KEIHYO, _NO1, _FTC_ACT),
+                )  # fmt: skip
+
+    def _health(self, field: Field) -> Iterator[Finding]:
+        text = field.text
+        pairs = (
+            (p.HEALTH_VERB_EN, p.CONDITION_EN, _EN_WINDOW),
+            (p.HEALTH_VERB_JA, p.CONDITION_JA, _JA_WINDOW),
+        )
+        for verbs, conditions, window in pairs:
+            verb_spans = [m.span() for m in verbs.finditer(text) if not _negated(text, *m.span())]
+            if not verb_spans:
+                continue
+            terms = [m.span() for m in conditions.finditer(text)]
+            for vs, ve in verb_spans:
+                near = [
+                    (cs, ce)
+                    for cs, ce in terms
+                    if (0 <= cs - ve <= window or 0 <= vs - ce <= window)
+                    and not p.SENTENCE_END.search(text, min(ve, ce), max(vs, cs))
+                ]
+                if near:
+                    cs, ce = min(near, key=lambda t: abs(t[0] - vs))
+                    yield self._finding(
+                        field, "claims.health", Severity.HIGH, min(vs, cs), max(ve, ce),
+                        "{excerpt} claims to cure, treat or prevent a disease or body condition. "
+                        "Only approved medicines may say that (薬機法); for foods, supplements "
+                        "and cosmetics it is an unlawful efficacy claim, and in the US a disease "
+                        "claim that needs competent and reliable scientific evidence.",
+                        "Remove the effect on the condition; describe taste, ingredients or the "
+                        "approved wording of a registered product (e.g. 機能性表示食品 filing).",
+                        (_YAKKI, _KENKO, _FTC_HEALTH),
+                    )  # fmt: skip
+
+    def _health_buzz(self, field: Field, cited: bool) -> Iterator[Finding]:
+        for pattern, sev, what in p.HEALTH_BUZZ:
+            if what in ("clinical proof", "medical endorsement") and cited:
+                continue
+            for m in pattern.finditer(field.text):
+                if what == "detoxification" and _DIGITAL.search(field.text, 0, m.start()):
+                    continue
+                yield self._finding(
+                    field, "claims.health-buzz", Severity[sev.upper()], m.start(), m.end(),
+                    "{excerpt} is a health claim (" + what + ") for a product that is probably "
+                    "not an approved medicine: 薬機法 and 健康増進法 forbid it for foods and "
+                    "cosmetics, and the FTC expects clinical evidence for it.",
+                    "Describe the product itself (taste, ingredients, how to use it); cite the "
+                    "study if you have one, or remove the claim.",
+                    (_YAKKI, _KENKO, _FTC_HEALTH),
+                )  # fmt: skip
+
+    def _finding(
+        self,
+        field: Field,
+        rule_id: str,
+        severity: Severity,
+        start: int,
+        end: int,
+        message: str,
+        suggestion: str,
+        references: tuple[str, ...],
+    ) -> Finding:
+        s, e, excerpt = field.span(start, end)
+        return Finding(
+            rule_id=rule_id,
+            category=CATEGORY,
+            severity=severity,
+            start=s,
+            end=e,
+            excerpt=excerpt,
+            message=message.replace("{excerpt}", f'"{excerpt}"'),
+            suggestion=suggestion,
+            references=references,
+            field=field.name,
+            detector=self.name,
+        )
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    if text[start].isascii():
+        return bool(_NEGATED_EN.search(text, max(0, start - 50), start))
+    return bool(_NEGATED_JA.search(text[end : end + 8]))
