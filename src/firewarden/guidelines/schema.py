@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from firewarden.checks.intent import INTENTS
 from firewarden.checks.types import CATEGORIES, Severity
 from firewarden.errors import ConfigError
@@ -133,6 +135,7 @@ def parse_pack(text: str, file: str) -> tuple[PackSpec | None, list[Problem]]:
             pack.accounts[key] = AccountSpec(
                 key, spec.disable, spec.severity, spec.allow, spec.vetted_hashtags
             )
+    r.problems.sort(key=lambda p: p.line)
     return (None if r.failed else pack), r.problems
 
 
@@ -170,6 +173,7 @@ def _choice(r: Reader, node: Node, fname: str, options: tuple[str, ...]) -> str 
 
 def _rule(r: Reader, node: Node, fname: str, pack: PackSpec) -> Rule | None:
     before = len([p for p in r.problems if p.level == "error"])
+    fname = _rule_name(r, node, fname)
     m = r.mapping(node, fname, RULE_KEYS)
     if m is None:
         return None
@@ -184,7 +188,7 @@ def _rule(r: Reader, node: Node, fname: str, pack: PackSpec) -> Rule | None:
             "use lower-case letters, digits, '.', '_' and '-' (e.g. en.sexism.age)",
         )
         rid = None
-    name = f"rules[{rid}]" if rid else fname
+    name = fname
     category = None
     if "category" not in m:
         r.problem(node, f"{name}.category", "missing", f"one of: {', '.join(CATEGORIES)}")
@@ -258,6 +262,17 @@ def _rule(r: Reader, node: Node, fname: str, pack: PackSpec) -> Rule | None:
         source=pack.file,
         window=window,
     )
+
+
+def _rule_name(r: Reader, node: Node, fname: str) -> str:
+    """``rules[the-id]`` when the rule has a usable id, so every message names the rule."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if r.scalar(key) == "id" and isinstance(value, yaml.ScalarNode):
+                rid = r.scalar(value)
+                if isinstance(rid, str) and _ID.match(rid):
+                    return f"rules[{rid}]"
+    return fname
 
 
 def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> CompiledMatch | None:
