@@ -44,8 +44,15 @@ class FakeCheck:
                 level = max(level, raised)
         cats = self.categories or (["tragedy-newsjacking"] if level > Level.NONE else [])
         findings = tuple(
-            Finding(rule_id=f"test.{c}", category=c, severity=Severity(max(int(level), 1)),
-                    start=0, end=min(4, len(text)), excerpt=text[:4], message=f"risk: {c}")
+            Finding(
+                rule_id=f"test.{c}",
+                category=c,
+                severity=Severity(max(int(level), 1)),
+                start=0,
+                end=min(4, len(text)),
+                excerpt=text[:4],
+                message=f"risk: {c}",
+            )
             for c in cats
         )
         return Report(level=level, score=float(level) / 4, findings=findings)
@@ -86,8 +93,9 @@ class FakePublisher:
         self.status_calls.append(key)
         if key not in self.posts:
             return None
-        return PublishStatus(self.platform, f"p-{key}", f"https://fake/p-{key}",
-                             self.posts[key], "key")
+        return PublishStatus(
+            self.platform, f"p-{key}", f"https://fake/p-{key}", self.posts[key], "key"
+        )
 
     def delete(self, platform_post_id: str) -> None:
         self.deleted.append(platform_post_id)
@@ -116,10 +124,10 @@ def make_world(session: Session) -> World:
     org = accounts.create_organisation(session, slug="acme", name="Acme", now=T0)
 
     def user(name: str, roles: list[str], tags: list[str] = ()) -> int:  # type: ignore[assignment]
-        u = accounts.create_user(session, email=f"{name}@acme.test", display_name=name,
-                                 password=None, now=T0)
-        accounts.add_member(session, org_id=org.id, user_id=u.id, roles=roles, actor="test",
-                            now=T0)
+        u = accounts.create_user(
+            session, email=f"{name}@acme.test", display_name=name, password=None, now=T0
+        )
+        accounts.add_member(session, org_id=org.id, user_id=u.id, roles=roles, actor="test", now=T0)
         if tags:
             accounts.set_perspective_tags(session, org_id=org.id, user_id=u.id, tags=tags)
         return u.id
@@ -132,10 +140,12 @@ def make_world(session: Session) -> World:
         legal=user("legal", ["legal"], ["department:legal"]),
         admin=user("admin", ["admin"]),
         viewer=user("viewer", ["viewer"]),
-        account=accounts.add_social_account(session, org_id=org.id, platform="fake",
-                                            handle="@acme", now=T0).id,
-        account2=accounts.add_social_account(session, org_id=org.id, platform="fake",
-                                             handle="@acme_jp", now=T0).id,
+        account=accounts.add_social_account(
+            session, org_id=org.id, platform="fake", handle="@acme", now=T0
+        ).id,
+        account2=accounts.add_social_account(
+            session, org_id=org.id, platform="fake", handle="@acme_jp", now=T0
+        ).id,
         policy=ApprovalPolicy(),
         check=FakeCheck(),
         publisher=FakePublisher(),
@@ -149,12 +159,22 @@ def world(session: Session) -> World:
     return make_world(session)
 
 
-def new_draft(session: Session, w: World, *, text: str = "Spring sale starts today!",
-              targets: Sequence[int] | None = None, scheduled_at: dt.datetime | None = None) -> int:
+def new_draft(
+    session: Session,
+    w: World,
+    *,
+    text: str = "Spring sale starts today!",
+    targets: Sequence[int] | None = None,
+    scheduled_at: dt.datetime | None = None,
+) -> int:
     draft = service.create_draft(
-        session, org_id=w.org_id, author_id=w.author, text=text,
+        session,
+        org_id=w.org_id,
+        author_id=w.author,
+        text=text,
         targets=list(targets) if targets is not None else [w.account],
-        scheduled_at=scheduled_at, now=T0,
+        scheduled_at=scheduled_at,
+        now=T0,
     )
     return draft.id
 
@@ -162,10 +182,17 @@ def new_draft(session: Session, w: World, *, text: str = "Spring sale starts tod
 def approved_draft(session: Session, w: World, **kw: object) -> int:
     """A draft submitted at level none and approved by one reviewer at T0+1min."""
     draft_id = new_draft(session, w, **kw)  # type: ignore[arg-type]
-    service.submit_for_review(session, org_id=w.org_id, draft_id=draft_id, user_id=w.author,
-                              now=T0, check=w.check)
-    decision = service.approve(session, org_id=w.org_id, draft_id=draft_id,
-                               user_id=w.reviewer_a, policy=w.policy, now=at(1))
+    service.submit_for_review(
+        session, org_id=w.org_id, draft_id=draft_id, user_id=w.author, now=T0, check=w.check
+    )
+    decision = service.approve(
+        session,
+        org_id=w.org_id,
+        draft_id=draft_id,
+        user_id=w.reviewer_a,
+        policy=w.policy,
+        now=at(1),
+    )
     assert decision.approved, decision
     session.commit()
     return draft_id

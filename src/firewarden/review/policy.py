@@ -175,20 +175,21 @@ def _requirement(base: Requirement, table: Mapping[str, Any], *, where: str) -> 
 
 
 def _count(approvals: Iterable[Approval], author_id: int) -> tuple[list[Approval], list[str]]:
-    counted: list[Approval] = []
+    counted: dict[int, Approval] = {}
     ignored: list[str] = []
-    seen: set[int] = set()
     for a in approvals:
         if a.user_id == author_id:
             ignored.append(f"user {a.user_id}: authors cannot approve their own drafts")
         elif not a.roles & APPROVER_ROLES:
             ignored.append(f"user {a.user_id}: has no role that may approve")
-        elif a.user_id in seen:
-            ignored.append(f"user {a.user_id}: already counted once")
+        elif a.user_id in counted:
+            # One person counts once; a later approval may add the account confirmation.
+            earlier = counted[a.user_id]
+            confirmed = earlier.account_confirmed or a.account_confirmed
+            counted[a.user_id] = replace(a, account_confirmed=confirmed)
         else:
-            seen.add(a.user_id)
-            counted.append(a)
-    return counted, ignored
+            counted[a.user_id] = a
+    return list(counted.values()), ignored
 
 
 def _perspectives(approvals: Iterable[Approval]) -> set[frozenset[str]]:
