@@ -53,8 +53,8 @@ def test_failure_explains_a_language_mismatch(tmp_path: Path) -> None:
     message: "m"
     examples: {flag: ["This is an English post, not くそ"]}
 """
-    assert "the example reads as en but the rule is for ja" in _one_failure(tmp_path, rule.replace("    message", (
-        "    language: ja\n    message")))  # fmt: skip
+    japanese = rule.replace("    message", "    language: ja\n    message")
+    assert "the example reads as en but the rule is for ja" in _one_failure(tmp_path, japanese)
 
 
 def test_failure_explains_an_exception_and_an_allowed_term(tmp_path: Path) -> None:
