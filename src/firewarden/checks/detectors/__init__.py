@@ -11,10 +11,14 @@ from firewarden.checks.engine import Detector
 def default_detectors() -> tuple[Detector, ...]:
     """One instance of each built-in detector (their models load once, here)."""
     from firewarden.checks.detectors.claims import ClaimsDetector
+    from firewarden.checks.detectors.hashtags import HashtagDetector
     from firewarden.checks.detectors.personal_data import PersonalDataDetector
     from firewarden.checks.detectors.rules import RulesDetector
+    from firewarden.checks.detectors.timing import TimingDetector
+    from firewarden.checks.detectors.voice import VoiceDetector
 
     detectors: list[Detector] = [RulesDetector()]
     detectors.append(PersonalDataDetector())
     detectors.append(ClaimsDetector())
+    detectors.extend((TimingDetector(), HashtagDetector(), VoiceDetector()))
     return tuple(detectors)
