@@ -1,0 +1,238 @@
+"""Sponsorship disclosure: paid or gifted posts must say so clearly and up front.
+
+With ``context.sponsored`` the post must carry a clear disclosure (#ad, #PR, 広告,
+プロモーション, "paid partnership" ...) that a reader sees first; a missing one is a finding
+about the whole draft. Without it, signs of a gift from a brand ("thanks @brand for sending
+me", 「○○さんからいただきました」) earn a gentle suggestion to disclose. Matching runs on
+folded text, so "#ＡＤ", "#Sponsored" and 「【ＰＲ】」 all count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from firewarden.checks.detectors.narrow_text import narrow
+from firewarden.checks.draft import Draft, Field
+from firewarden.checks.types import Finding, Severity
+from firewarden.guidelines.model import Guidelines
+from firewarden.text.normalize import fold_pattern
+from firewarden.text.tokens import Token, hashtags
+
+CATEGORY = "disclosure"
+REFERENCES = (
+    "US FTC Endorsement Guides, 16 CFR Part 255 "
+    "(https://www.ecfr.gov/current/title-16/chapter-I/subchapter-B/part-255)",
+    "FTC, Disclosures 101 for Social Media Influencers "
+    "(https://www.ftc.gov/business-guidance/resources/disclosures-101-social-media-influencers)",
+    "消費者庁 ステルスマーケティング規制: 景品表示法第5条第3号の指定告示, 2023年10月1日施行 "
+    "(https://www.caa.go.jp/policies/policy/representation/fair_labeling/stealth_marketing/)",
+)
+
+#: Hashtags (folded, without '#') that disclose advertising clearly.
+_CLEAR_TAGS = frozenset(
+    fold_pattern(t)
+    for t in (
+        "ad", "ads", "advert", "advertisement", "advertising", "sponsored", "paid", "paidad",
+        "paidpartnership", "paidpartner", "gifted", "giftedby", "pr", "promotion", "pr投稿",
+        "プロモーション", "広告", "宣伝", "タイアップ", "提供", "商品提供", "プロモーション投稿",
+    )
+)  # fmt: skip
+#: Hashtags that hint at a deal without saying it: regulators call them unclear.
+_AMBIGUOUS_TAGS = frozenset(
+    fold_pattern(t)
+    for t in ("sp", "spon", "sponsor", "collab", "thanks", "thankyou", "ambassador", "partner",
+              "案件", "企業案件", "pr案件", "協賛")
+)  # fmt: skip
+#: Ambiguous tags that only make sense for a deal; on their own they still need a clear one.
+_DEAL_ONLY_TAGS = frozenset(fold_pattern(t) for t in ("sp", "spon", "案件", "企業案件", "pr案件"))
+
+_BRACKETS = r"[\[(【［〔〈《「]"
+_CLOSE = r"[\])】］〕〉》」]"
+_CLEAR_TEXT = re.compile(
+    r"(?<![a-z0-9])(?:paid partnership|paid promotion|sponsored (?:by|post|content|video)|"
+    r"(?:this|the) (?:post|video|reel|content) is sponsored|advertisement|in partnership with|"
+    r"paid for by|gifted by)(?![a-z0-9])"
+    rf"|{_BRACKETS}\s?(?:ad|pr|sponsored|広告|ぷろもーしょん|宣伝|提供)\s?{_CLOSE}"
+    r"|(?:^|\n)\s*(?:ad|pr|sponsored|広告)\s?[:|｜：]"
+    r"|広告|ぷろもーしょん|宣伝|たいあっぷ|提供[:：]|提供を受け|ご提供いただ|提供いただ|"
+    r"提供して(?:いただ|頂)|商品提供"
+)
+#: Matched on the narrowed original: folding turns the "@" of a mention into "a".
+_GIFT_SIGN = re.compile(
+    r"thanks?(?: you)?(?: so much)?(?: to)? @\w+ for (?:sending|the (?:free |lovely )?"
+    r"(?:gift|sample|samples|goodies|package|pr package|invite)|gifting|sponsoring|"
+    r"hooking me up|inviting me)"
+    r"|(?:sent|gifted|given|provided) (?:to me )?by @\w+|@\w+ (?:sent|gifted) me|c/o @\w+"
+    r"|courtesy of @\w+"
+    # Japanese: a named giver (@handle, 「name」, a word) + から/より + received (いただき).
+    # The giver looks like a brand: a handle, a quoted or Latin name, katakana, a company.
+    r"|(?:@\w+|「[^」\n]{1,20}」|[A-Za-z][\w&.'-]{1,20}|[\u30a1-\u30fa\u30fc]{2,15}"
+    r"|[\w\u30fc]{1,15}?(?:株式会社|社))(?:さん|様|さま)?(?:から|より)"
+    r"[^。\n]{0,15}?(?:いただき|頂き|頂戴し|ご提供|提供して|提供いただ|もらい|貰い)"
+    r"|ご恵贈|ご恵送|(?:ご提供|提供して)(?:いただ|頂)きました",
+    re.IGNORECASE,
+)
+#: From this hashtag on (counting from 1) in the trailing block, a disclosure is buried.
+_BURIED_FROM = 5
+
+
+class _Marker(NamedTuple):
+    start: int
+    end: int
+    hashtag: bool
+
+
+class DisclosureDetector:
+    """Finds sponsored posts without a clear, prominent advertising disclosure."""
+
+    name = "disclosure"
+
+    def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
+        text = draft.text
+        clear = _clear_markers(text)
+        ambiguous = _ambiguous_tags(text)
+        attachment = draft.attachment
+        in_attachment = _clear_markers(attachment) if attachment else []
+        if draft.context.sponsored:
+            yield from self._sponsored(text, clear, ambiguous, attachment, in_attachment)
+            return
+        for s, e, tag in ambiguous:
+            if tag in _DEAL_ONLY_TAGS and not clear:
+                yield self._ambiguous(text, s, e)
+        strong = [m for m in clear if not _is_gift_wording(text, m)]
+        if strong:
+            return
+        for m in _GIFT_SIGN.finditer(narrow(text.original)):
+            s, e, excerpt = m.start(), m.end(), text.original[m.start() : m.end()]
+            personal = draft.context.account == "personal"
+            yield self._finding(
+                text, "disclosure.possible-gift", Severity.LOW if personal else Severity.INFO,
+                s, e,
+                f'"{excerpt}" reads like a gift or paid endorsement from a brand. If anything '
+                "was given, paid or lent, readers must be told (undisclosed endorsements are "
+                "stealth marketing).",
+                "Add a clear disclosure at the start, e.g. \"#PR\" / \"#ad\" or "
+                "「【PR】○○様から商品提供を受けて投稿しています」.",
+            )  # fmt: skip
+
+    def _sponsored(
+        self,
+        text: Field,
+        clear: list[_Marker],
+        ambiguous: list[tuple[int, int, str]],
+        attachment: Field | None,
+        in_attachment: list[_Marker],
+    ) -> Iterator[Finding]:
+        if clear:
+            tags = hashtags(text.text)
+            trailing = _trailing_block(text.text, tags)
+            if all(m.hashtag and trailing.get(m.start, 0) >= _BURIED_FROM for m in clear):
+                first = clear[0]
+                s, e, excerpt = text.span(first.start, first.end)
+                yield self._finding(
+                    text, "disclosure.buried", Severity.MEDIUM, s, e,
+                    f'The disclosure "{excerpt}" is buried at the end among other hashtags, '
+                    "where readers skim past it.",
+                    "Make it clear and prominent: put #ad / #PR / 【PR】 at the start of the post.",
+                )  # fmt: skip
+            return
+        if ambiguous:
+            for s, e, _ in ambiguous:
+                yield self._ambiguous(text, s, e)
+            return
+        if attachment is not None and in_attachment:
+            s, e, excerpt = attachment.span(in_attachment[0].start, in_attachment[0].end)
+            yield self._finding(
+                attachment, "disclosure.buried", Severity.MEDIUM, s, e,
+                f'The post is sponsored and only the attachment says so ("{excerpt}"); many '
+                "readers never open or read the image.",
+                "Make it clear and prominent: put #ad / #PR / 【PR】 at the start of the text too.",
+            )  # fmt: skip
+            return
+        yield self._finding(
+            text, "disclosure.missing", Severity.HIGH, 0, 0,
+            "This post is sponsored (paid, gifted or otherwise rewarded) but does not say so. "
+            "Undisclosed advertising is unlawful stealth marketing in Japan since 1 October 2023 "
+            "and a deceptive endorsement under the US FTC rules, and it is a classic firestorm "
+            "when found out.",
+            "Start the post with a clear disclosure: \"#ad\" or \"Paid partnership with ○○\"; in "
+            "Japanese 「【PR】」「#プロモーション」「広告」 or 「○○から商品提供を受けています」.",
+            excerpt="",
+        )  # fmt: skip
+
+    def _ambiguous(self, field: Field, start: int, end: int) -> Finding:
+        s, e, excerpt = field.span(start, end)
+        return self._finding(
+            field, "disclosure.ambiguous", Severity.MEDIUM, s, e,
+            f'"{excerpt}" hints at a sponsorship without saying it; regulators (FTC, 消費者庁) '
+            "treat such abbreviations as unclear.",
+            "Use a clear disclosure instead: #ad, #sponsored, #PR, 「広告」 or 「プロモーション」.",
+        )  # fmt: skip
+
+    def _finding(
+        self,
+        field: Field,
+        rule_id: str,
+        severity: Severity,
+        start: int,
+        end: int,
+        message: str,
+        suggestion: str,
+        excerpt: str | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=rule_id,
+            category=CATEGORY,
+            severity=severity,
+            start=start,
+            end=end,
+            excerpt=field.original[start:end] if excerpt is None else excerpt,
+            message=message,
+            suggestion=suggestion,
+            references=REFERENCES,
+            field=field.name,
+            detector=self.name,
+        )
+
+
+def _clear_markers(field: Field) -> list[_Marker]:
+    """Clear disclosures in a field, as spans of its folded text."""
+    found = [_Marker(t.start, t.end, True) for t in hashtags(field.text) if t.text in _CLEAR_TAGS]
+    for m in _CLEAR_TEXT.finditer(field.text):
+        if not any(x.start <= m.start() < x.end for x in found):
+            found.append(_Marker(m.start(), m.end(), False))
+    found.sort()
+    return found
+
+
+def _ambiguous_tags(field: Field) -> list[tuple[int, int, str]]:
+    return [(t.start, t.end, t.text) for t in hashtags(field.text) if t.text in _AMBIGUOUS_TAGS]
+
+
+def _is_gift_wording(field: Field, marker: _Marker) -> bool:
+    """A 提供-style phrase says something was given; it does not rule out a gift sign."""
+    return "提供" in field.text[marker.start : marker.end] and not marker.hashtag
+
+
+def _trailing_block(text: str, tags: tuple[Token, ...]) -> dict[int, int]:
+    """For hashtags in the block that ends the post: start -> position in the block (from 1)."""
+    block: list[int] = []
+    end = len(text)
+    for tag in reversed(tags):
+        if _has_words(text[tag.end : end]):
+            break
+        block.append(tag.start)
+        end = tag.start
+    block.reverse()
+    return {s: i + 1 for i, s in enumerate(block)}
+
+
+_WORDY = re.compile(r"[a-z0-9\u3040-\u30ff\u4e00-\u9fff]")
+_MENTION_OR_LINK = re.compile(r"@\w+|https?://\S+")
+
+
+def _has_words(segment: str) -> bool:
+    """Words other than mentions and links (which often sit among closing hashtags)."""
+    return bool(_WORDY.search(_MENTION_OR_LINK.sub("", segment)))
