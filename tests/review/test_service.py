@@ -99,7 +99,7 @@ def test_author_cannot_approve_own_draft(session: Session, world: World) -> None
 
 def test_roles_are_enforced(session: Session, world: World) -> None:
     w = world
-    with pytest.raises(WorkflowError, match="cannot write drafts.*viewer"):
+    with pytest.raises(WorkflowError, match=r"cannot write drafts.*viewer"):
         service.create_draft(
             session, org_id=w.org_id, author_id=w.viewer, text="hi", targets=[w.account], now=T0
         )
