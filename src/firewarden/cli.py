@@ -20,6 +20,12 @@ _LAZY: dict[str, str] = {
     "check": "firewarden.checks.cli:check_command",
     "demo": "firewarden.demo:demo_command",
     "guidelines": "firewarden.guidelines.cli:guidelines_group",
+    "db": "firewarden.store.cli:db_group",
+    "audit": "firewarden.review.cli:audit_group",
+    "worker": "firewarden.review.cli:worker_command",
+    "detect": "firewarden.detect.cli:detect_group",
+    "simulate": "firewarden.detect.cli:simulate_group",
+    "eval": "firewarden.evals.cli:eval_group",
 }
 
 

@@ -68,8 +68,11 @@ def _rows(
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) <= max(i_ts, i_val):
-                raise InputError(f"line {line}: expected {len(header)} columns, found {len(row)}",
-                                 where=where, hint=_HINT)
+                raise InputError(
+                    f"line {line}: expected {len(header)} columns, found {len(row)}",
+                    where=where,
+                    hint=_HINT,
+                )
             try:
                 ts = parse_timestamp(row[i_ts])
             except ValueError as exc:
@@ -78,11 +81,15 @@ def _rows(
             try:
                 value = float(text)
             except ValueError:
-                raise InputError(f"line {line}: the value {text!r} is not a number",
-                                 where=where, hint=_HINT) from None
+                raise InputError(
+                    f"line {line}: the value {text!r} is not a number", where=where, hint=_HINT
+                ) from None
             if value != value or value in (float("inf"), float("-inf")):
-                raise InputError(f"line {line}: the value {text!r} is not a finite number",
-                                 where=where, hint=_HINT)
+                raise InputError(
+                    f"line {line}: the value {text!r} is not a finite number",
+                    where=where,
+                    hint=_HINT,
+                )
             # Equal timestamps are tolerated (clock changes repeat an hour); going back is not.
             if last is not None and ts < last and not allow_unsorted:
                 raise InputError(
@@ -104,8 +111,9 @@ def write_decisions(out: TextIO, rows: Iterable[tuple[datetime, float, Decision]
     alerts = 0
     for ts, value, d in rows:
         alerts += d.alert
-        writer.writerow([ts.isoformat(sep=" "), _num(value), int(d.alert), d.level.label,
-                         f"{d.score:.3f}"])
+        writer.writerow(
+            [ts.isoformat(sep=" "), _num(value), int(d.alert), d.level.label, f"{d.score:.3f}"]
+        )
     return alerts
 
 

@@ -44,9 +44,9 @@ class DetectorConfig:
     season_days: int = 5  # the seasonal profile is the median of the last few days
     winsor: float = 3.0
     #: Surprise (-log10 tail probability) thresholds of the three levels.
-    watch: float = 6.0
-    warning: float = 9.0
-    crisis: float = 14.0
+    watch: float = 10.0
+    warning: float = 14.0
+    crisis: float = 20.0
     #: For counts, the observed/expected ratios a rise must also reach for warning / crisis.
     warning_ratio: float = 3.0
     crisis_ratio: float = 10.0
@@ -54,6 +54,9 @@ class DetectorConfig:
     cusum_k: float = 1.0
     cusum_h: float = 15.0
     end_quiet: int = 30
+    #: After an alert, a new episode within this many points stays silent unless it is
+    #: worse than the one alerted (a rekindled fire is the same fire).
+    cooldown: int = 300
     relearn_after: int = 60
     #: Memory (points) of the series' own typical surprise, which calibrates the scores:
     #: a series whose tails are heavier than the model's gets its surprises deflated.
@@ -65,7 +68,10 @@ class DetectorConfig:
 
 
 #: Mention watches: only rises matter (a quiet day is no firestorm).
-WATCH_CONFIG = DetectorConfig(direction=Direction.UP, counts=True)
+#: Thresholds chosen on simulated streams (``firewarden simulate evaluate``), not on NAB.
+WATCH_CONFIG = DetectorConfig(
+    direction=Direction.UP, counts=True, cooldown=144, watch=7.0, warning=10.0, crisis=14.0
+)
 
 
 class SeriesDetector:
@@ -74,8 +80,7 @@ class SeriesDetector:
     def __init__(self, config: DetectorConfig | None = None, name: str = "value") -> None:
         self.config = cfg = config or DetectorConfig()
         self.name = name
-        self._base = Baseline(cfg.level_halflife, cfg.scale_halflife, cfg.season_days,
-                              cfg.winsor)
+        self._base = Baseline(cfg.level_halflife, cfg.scale_halflife, cfg.season_days, cfg.winsor)
         self._counts = cfg.counts
         self._n = 0
         self._last_ts: datetime | None = None
@@ -89,6 +94,12 @@ class SeriesDetector:
         self._episode_len = 0
         self._recent: deque[float] = deque(maxlen=max(cfg.relearn_after, 1))
         self._floor = 0.0
+        self._hits = 0.0
+        self._trials = 0.0
+        self._a_share = alpha(cfg.scale_halflife)
+        self._last_alert = -(10**9)
+        self._last_alert_level = AlertLevel.NONE
+        self._silent = False
         self._a_cal = alpha(cfg.calibration_halflife)
         self._mean_surprise = 0.01  # rate of surprises >= 2 (1 % under the model)
 
@@ -122,23 +133,41 @@ class SeriesDetector:
         direction = self.config.direction
         if direction is Direction.UP and z <= 0 or direction is Direction.DOWN and z >= 0:
             return z, 0.0
-        if self._counts and z > 0 and pred < 50.0 and x == int(x):
+        if self._counts and z > 0 and pred < 50.0:
             var = scale * scale
-            s = negbin_upper_surprise(int(x), max(pred, 0.05), var)
+            s = negbin_upper_surprise(round(x), max(pred, 0.05), var)
         else:
             s = normal_surprise(abs(z))
         if direction is Direction.BOTH:
             s = max(0.0, s - math.log10(2.0))
         return z, s
 
-    def update(self, ts: datetime, x: float) -> Decision:
-        """Take the next point (timestamps must increase) and decide."""
+    def update(self, ts: datetime, x: float, trials: int | None = None) -> Decision:
+        """Take the next point (timestamps must increase) and decide.
+
+        For a share (replies among mentions), pass the number of ``trials`` it is a share
+        of: its binomial noise then widens the expected range when there are few, and a
+        bucket with no trials carries no information (the level is kept, nothing learned).
+        """
         cfg = self.config
+        if trials is not None and trials <= 0:
+            return Decision(ts, self._level, 0.0, False)
         self._learn_interval(ts)
         if self._counts is None and (x < 0 or x != int(x)):
             self._counts = False
         self._n += 1
-        pred, scale = self.expected(ts)
+        if trials is not None:
+            # A share: expected from the pooled share (successes over trials) so far, with
+            # binomial noise; a handful of trials can then never look alarming.
+            pred = self._hits / self._trials if self._trials > 0 else 0.1
+            p = min(max(pred, 0.02), 0.98)
+            scale = math.sqrt(p * (1.0 - p) / trials)
+            if self._level is AlertLevel.NONE:
+                a = self._a_share
+                self._hits += a * (x * trials - self._hits)
+                self._trials += a * (trials - self._trials)
+        else:
+            pred, scale = self.expected(ts)
         z, raw = self._surprise(x, pred, scale)
         point = raw
         if cfg.calibrate:
@@ -155,8 +184,9 @@ class SeriesDetector:
         zc = max(-cfg.cusum_h / 2, min(cfg.cusum_h / 2, z))
         up = cfg.direction is not Direction.DOWN
         down = cfg.direction is not Direction.UP
-        self._cusum_up = max(0.0, self._cusum_up + zc - cfg.cusum_k) if up else 0.0
-        self._cusum_down = max(0.0, self._cusum_down - zc - cfg.cusum_k) if down else 0.0
+        cap = 2.0 * cfg.cusum_h
+        self._cusum_up = min(cap, max(0.0, self._cusum_up + zc - cfg.cusum_k)) if up else 0.0
+        self._cusum_down = min(cap, max(0.0, self._cusum_down - zc - cfg.cusum_k)) if down else 0.0
         shift = max(self._cusum_up, self._cusum_down) / cfg.cusum_h * cfg.watch
         score = max(point, shift) if warm else 0.0
         # A lasting shift alone is worth a watch; escalation needs a striking point.
@@ -172,7 +202,11 @@ class SeriesDetector:
                 self._episode_len = 0
                 self._recent.clear()
             self._level = level
-            alert = True
+            alert = self._n - self._last_alert > cfg.cooldown or level > self._last_alert_level
+        if alert:
+            self._last_alert = self._n
+            self._last_alert_level = level
+        if alert:
             rising = z > 0 if point >= shift else self._cusum_up >= self._cusum_down
             explanation = Explanation(
                 series=self.name,
@@ -183,10 +217,10 @@ class SeriesDetector:
                 level=level,
                 surprise=score,
             )
-        if self._level is not AlertLevel.NONE:
-            self._in_episode(x, score, ts)
-        else:
+        if self._level is AlertLevel.NONE or self._episode_len >= cfg.relearn_after:
             self._learn(x, ts)
+        if self._level is not AlertLevel.NONE:
+            self._in_episode(x, score)
         if self._interval:
             self._base.remember(x, *season_slot(ts, self._interval))
         return Decision(ts, self._level, score, alert, explanation)
@@ -215,7 +249,7 @@ class SeriesDetector:
             # The series' resolution (smallest moves) floors the scale of flat stretches.
             self._floor = step * 0.5 if self._floor == 0.0 else min(self._floor, step * 0.5)
 
-    def _in_episode(self, x: float, score: float, ts: datetime) -> None:
+    def _in_episode(self, x: float, score: float) -> None:
         cfg = self.config
         self._episode_len += 1
         self._recent.append(x)

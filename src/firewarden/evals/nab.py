@@ -205,7 +205,8 @@ class NabResult:
 
     def summary(self, profile: str, category: str | None = None) -> Summary:
         scores = [
-            s for name, s in self.files[profile].items()
+            s
+            for name, s in self.files[profile].items()
             if category is None or name.split("/", 1)[0] == category
         ]
         return summarise(scores)
@@ -237,8 +238,11 @@ def load_windows(path: Path) -> dict[str, list[tuple[datetime, datetime]]]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the labels ({exc})", where=str(path),
-                         hint="pass NAB's labels/combined_windows.json") from None
+        raise InputError(
+            f"cannot read the labels ({exc})",
+            where=str(path),
+            hint="pass NAB's labels/combined_windows.json",
+        ) from None
     if not isinstance(raw, dict):
         raise InputError("expected an object of file -> windows", where=str(path))
     out: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -246,8 +250,11 @@ def load_windows(path: Path) -> dict[str, list[tuple[datetime, datetime]]]:
         try:
             out[name] = [(parse_timestamp(a), parse_timestamp(b)) for a, b in windows]
         except (TypeError, ValueError) as exc:
-            raise InputError(f"{name}: bad window ({exc})", where=str(path),
-                             hint="each window is a [start, end] pair of timestamps") from None
+            raise InputError(
+                f"{name}: bad window ({exc})",
+                where=str(path),
+                hint="each window is a [start, end] pair of timestamps",
+            ) from None
     return out
 
 
@@ -269,8 +276,11 @@ def evaluate_corpus(
     for name in names:
         path = data_dir / name
         if not path.is_file():
-            raise InputError(f"the labels name {name} but it is not in the data folder",
-                             where=str(data_dir), hint="pass NAB's data/ folder as --data")
+            raise InputError(
+                f"the labels name {name} but it is not in the data folder",
+                where=str(data_dir),
+                hint="pass NAB's data/ folder as --data",
+            )
         timestamps: list[datetime] = []
         values: list[float] = []
         for ts, value in read_series(path, allow_unsorted=True):
@@ -286,14 +296,17 @@ def evaluate_corpus(
     return NabResult(files, total_alerts, points)
 
 
-def product_alerts(config: DetectorConfig | None = None) -> Callable[
-    [list[datetime], list[float]], list[int]
-]:
+def product_alerts(
+    config: DetectorConfig | None = None,
+) -> Callable[[list[datetime], list[float]], list[int]]:
     """The product's own alert decisions (alert == 1 points) as NAB detections."""
 
     def run(timestamps: list[datetime], values: list[float]) -> list[int]:
         detector = SeriesDetector(config)
-        return [i for i, (ts, v) in enumerate(zip(timestamps, values, strict=True))
-                if detector.update(ts, v).alert]
+        return [
+            i
+            for i, (ts, v) in enumerate(zip(timestamps, values, strict=True))
+            if detector.update(ts, v).alert
+        ]
 
     return run

@@ -1,0 +1,200 @@
+"""Simulated mention streams with a firestorm in them (pure: a seed in, mentions out).
+
+Ordinary traffic is a Poisson process whose rate follows a daily rhythm (quiet at night,
+busy in the evening) and a weekly one (quieter weekends). At the onset a spark post starts a
+self-exciting cascade (a Hawkes process): every mention triggers on average ``branching``
+further mentions after exponential delays, and authors with many followers trigger more
+(a repost by a large account widens the audience). Some hours later the news picks the story
+up: an exogenous burst that decays. The cascade is subcritical, so it burns out.
+
+The true onset is recorded so detectors can be measured on time-to-detect and false alarms.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+_EN_ORDINARY = (
+    "Just tried the new {product} from {brand}, pretty good",
+    "Anyone know when {brand} opens on Sunday?",
+    "{brand} customer service sorted my order quickly, thanks",
+    "Meh, the {product} from {brand} was a bit bland today",
+    "Loving the {product} from {brand} this season",
+)
+_JA_ORDINARY = (
+    "{brand}の新しい{product}おいしかった",
+    "{brand}って日曜日何時から開いてる？",
+    "{brand}のサポート対応が早くて助かった",
+    "今日の{brand}の{product}はちょっと微妙だった",
+)
+_EN_STORM = (
+    "Did {brand} really post that? Unbelievable",
+    "{brand} needs to apologise for that tweet right now",
+    "Boycott {brand}. That post was disgusting",
+    "Wow {brand}, read the room",
+    "Screenshot before {brand} deletes it",
+)
+_JA_STORM = (
+    "{brand}の投稿ひどすぎる、最低",
+    "{brand}は謝罪すべき",
+    "{brand}炎上してる…消される前にスクショ",
+    "これはアウトでしょ、{brand}",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationConfig:
+    """What to simulate. Rates are mentions per hour at the daily mean."""
+
+    days: int = 14
+    start: datetime = datetime(2026, 1, 5)  # a Monday
+    base_rate: float = 20.0
+    #: Day (0-based) and hour of the onset; None picks one in the last third at random.
+    onset_day: int | None = None
+    onset_hour: float | None = None
+    storm: bool = True
+    branching: float = 0.7  # mean offspring of an ordinary author's storm mention
+    delay_minutes: float = 25.0  # mean delay between a mention and those it triggers
+    news_delay_hours: tuple[float, float] = (2.0, 8.0)
+    news_rate: float = 300.0  # extra mentions per hour when the news breaks
+    news_decay_hours: float = 3.0
+    max_storm: int = 50_000
+    brand: str = "Acme"
+    japanese_share: float = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class SimMention:
+    timestamp: datetime
+    author: str
+    followers: int
+    text: str
+    lang: str
+    sentiment: str  # negative, neutral, positive
+    reply_to_brand: bool
+    storm: bool  # ground truth: part of the firestorm
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "timestamp": self.timestamp.isoformat(sep=" "),
+            "author": self.author,
+            "followers": self.followers,
+            "text": self.text,
+            "lang": self.lang,
+            "sentiment": self.sentiment,
+            "reply_to_brand": self.reply_to_brand,
+            "storm": self.storm,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    start: datetime
+    end: datetime
+    onset: datetime | None
+    mentions: list[SimMention] = field(default_factory=list)
+
+
+def rhythm(ts: datetime) -> float:
+    """Relative rate at this time: a daily wave (low ~04:00, high ~20:00), weekends at 75 %."""
+    hour = ts.hour + ts.minute / 60.0
+    daily = 1.0 + 0.7 * math.sin((hour - 10.0) / 24.0 * 2.0 * math.pi)
+    return max(0.05, daily) * (0.75 if ts.weekday() >= 5 else 1.0)
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    """A Poisson draw (inversion for small means, normal approximation for large ones)."""
+    if lam <= 0:
+        return 0
+    if lam > 50:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    k, p, threshold = 0, 1.0, math.exp(-lam)
+    while True:
+        p *= rng.random()
+        if p <= threshold:
+            return k
+        k += 1
+
+
+def _followers(rng: random.Random) -> int:
+    # Heavy-tailed: median ~300, a few accounts with hundreds of thousands.
+    return int(math.exp(rng.gauss(math.log(300.0), 1.8)))
+
+
+def _offspring_mean(cfg: SimulationConfig, followers: int) -> float:
+    # Large accounts carry the story further; capped so the cascade stays subcritical overall.
+    boost = max(0.0, math.log10(max(followers, 1) / 1000.0))
+    return min(cfg.branching * (1.0 + 0.8 * boost), 6.0)
+
+
+def _mention(rng: random.Random, cfg: SimulationConfig, ts: datetime, storm: bool) -> SimMention:
+    ja = rng.random() < cfg.japanese_share
+    if storm:
+        sentiment = "negative" if rng.random() < 0.75 else "neutral"
+        pool = _JA_STORM if ja else _EN_STORM
+        if sentiment == "neutral":
+            pool = _JA_ORDINARY if ja else _EN_ORDINARY
+        reply = rng.random() < 0.45
+    else:
+        roll = rng.random()
+        sentiment = "negative" if roll < 0.12 else "positive" if roll < 0.45 else "neutral"
+        pool = _JA_ORDINARY if ja else _EN_ORDINARY
+        reply = rng.random() < 0.08
+    product = "ラテ" if ja else "latte"
+    text = rng.choice(pool).format(brand=cfg.brand, product=product)
+    author = f"user{rng.randrange(10**7):07d}"
+    return SimMention(
+        ts, author, _followers(rng), text, "ja" if ja else "en", sentiment, reply, storm
+    )
+
+
+def simulate(cfg: SimulationConfig, seed: int = 0) -> Simulation:
+    """Generate the stream (time-ordered mentions) and its true onset."""
+    rng = random.Random(seed)
+    end = cfg.start + timedelta(days=cfg.days)
+    mentions: list[SimMention] = []
+    minute = timedelta(minutes=1)
+    t = cfg.start
+    while t < end:
+        for _ in range(poisson(rng, cfg.base_rate / 60.0 * rhythm(t))):
+            ts = t + timedelta(seconds=rng.random() * 60.0)
+            mentions.append(_mention(rng, cfg, ts, storm=False))
+        t += minute
+    onset = None
+    if cfg.storm and cfg.days >= 1:
+        day = cfg.onset_day
+        if day is None:
+            day = rng.randrange(max(0, cfg.days - max(1, cfg.days // 3)), cfg.days)
+        hour = cfg.onset_hour if cfg.onset_hour is not None else rng.uniform(8.0, 20.0)
+        onset = cfg.start + timedelta(days=day, hours=hour)
+        mentions.extend(m for m in _storm(rng, cfg, onset) if m.timestamp < end)
+    mentions.sort(key=lambda m: m.timestamp)
+    return Simulation(cfg.start, end, onset, mentions)
+
+
+def _storm(rng: random.Random, cfg: SimulationConfig, onset: datetime) -> list[SimMention]:
+    """The spark, its cascade, and the news pickup with its own cascades."""
+    seeds = [_mention(rng, cfg, onset, storm=True)]
+    news_at = onset + timedelta(hours=rng.uniform(*cfg.news_delay_hours))
+    # News pickup: an exogenous burst with exponentially decaying rate (thinned per minute).
+    t = news_at
+    while t < news_at + timedelta(hours=cfg.news_decay_hours * 6):
+        hours = (t - news_at).total_seconds() / 3600.0
+        lam = cfg.news_rate / 60.0 * math.exp(-hours / cfg.news_decay_hours)
+        for _ in range(poisson(rng, lam)):
+            seeds.append(_mention(rng, cfg, t + timedelta(seconds=rng.random() * 60), True))
+        t += timedelta(minutes=1)
+    out: list[SimMention] = []
+    frontier = seeds
+    while frontier and len(out) < cfg.max_storm:
+        out.extend(frontier)
+        nxt = []
+        for parent in frontier:
+            for _ in range(poisson(rng, _offspring_mean(cfg, parent.followers))):
+                delay = rng.expovariate(1.0 / cfg.delay_minutes)
+                nxt.append(_mention(rng, cfg, parent.timestamp + timedelta(minutes=delay), True))
+        frontier = nxt
+    return out[: cfg.max_storm]
