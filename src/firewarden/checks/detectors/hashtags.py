@@ -29,6 +29,7 @@ _OPEN_INVITATION = re.compile(
 #: What is left of a post that is only hashtags, mentions, links and punctuation.
 _NOT_WORDS = re.compile(r"[#@]\w+|https?://\S+|[\W_]+")
 _ALNUM = re.compile(r"[\W_]+")
+_TAGS = re.compile(r"[#@]\w+")
 _HIJACK_REF = "https://en.wikipedia.org/wiki/Hashtag_activism"
 _MCDSTORIES_REF = "https://www.metro.us/mcdstories-mcdonalds-gets-fried-in-marketing-backfire/"
 
@@ -41,9 +42,11 @@ class HashtagDetector:
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterable[Finding]:
         out: list[Finding] = []
         intents = draft.intents
-        selling = bool(intents & {"promotion", "campaign", "humour"})
         corporate = draft.context.is_corporate
         own = _own_terms(draft, guidelines)
+        # Naming the brand's own product under someone else's tag sells too (#WhyIStayed
+        # "You had pizza" from a pizza brand).
+        selling = bool(intents & {"promotion", "campaign", "humour"}) or _names_brand(draft, own)
         invitation = "campaign" in intents or not _NOT_WORDS.sub("", draft.text.text)
         crisis = any(m.kind == "crisis" for m in draft.grave_moments)
         for f in draft.fields:
@@ -155,6 +158,11 @@ def _moment_of(tag: str, moments: Iterable[Moment]) -> Moment | None:
             if t and (t == tag or (len(t) >= 4 and t in tag and t.isascii())):
                 return m
     return None
+
+
+def _names_brand(draft: Draft, own: tuple[str, ...]) -> bool:
+    words = set(_ALNUM.split(_TAGS.sub(" ", draft.text.text)))
+    return any(t in words for t in own)
 
 
 def _own_terms(draft: Draft, guidelines: Guidelines) -> tuple[str, ...]:

@@ -74,7 +74,7 @@ _SIGNALS = (
             _en(r"i (?:hate|find it|think|can'?t believe|just|am so|need (?:a|some)|wish|swear)|"
                 r"i'?m (?:so )?(?:tired|bored|sick)|my (?:boss|wife|husband|girlfriend|boyfriend|"
                 r"gf|bf|mom|mum|dad|ex|kids?|hangover|weekend|life|roommate)"),
-            re.compile(r"うちの上司|俺|オレ|僕の|私的に")),
+            re.compile(r"うちの上司|上司[がにの]|俺|オレ|僕の|私的に")),
     _Signal("colloquial", "a chat-style rant", 1, False,
             _en(r"lol|lmao|omg|smh|ffs|ugh+|gonna|wanna"),
             re.compile(r"マジで|まじで|よく言うわ|(?<![ですまさちこ])わ(?=[。!！?？\s]|$)|"
