@@ -130,11 +130,7 @@ def test_retry_after_lost_reply_asks_status_first(session: Session, world: World
     assert outcome.state == State.FAILED and "TimeoutError" in outcome.accounts[0].error
     assert key in w.publisher.posts  # it did go out
     # A person retries the failed draft: scheduled again, the worker runs.
-    session.expire_all()
-    d = session.get_one(Draft, draft_id)
-    from firewarden.review.common import move
-
-    move(session, d, State.SCHEDULED, actor="user:1", action="retry", now=at(6))
+    service.retry(session, org_id=w.org_id, draft_id=draft_id, user_id=w.author, now=at(6))
     session.commit()
     [outcome] = run(session, w, at(7))
     assert outcome.state == State.PUBLISHED
@@ -186,6 +182,13 @@ def test_partial_failure(session: Session, world: World) -> None:
     assert outcome.state == State.PARTIALLY_PUBLISHED
     failed = [a for a in outcome.accounts if a.status == "failed"]
     assert [a.account_id for a in failed] == [w.account2] and "platform down" in failed[0].error
+    w.publisher.refuse.clear()
+    service.retry(session, org_id=w.org_id, draft_id=draft_id, user_id=w.author, now=at(6))
+    session.commit()
+    [outcome] = run(session, w, at(6))
+    assert outcome.state == State.PUBLISHED
+    # The account that already had the post was not sent it again.
+    assert w.publisher.publish_calls.count(idempotency_key(version_id, w.account)) == 1
 
 
 def test_missing_publisher_fails_clearly(session: Session, world: World) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "override",
     "publish_due",
     "reject",
+    "retry",
     "schedule",
     "submit_for_review",
     "withdraw",
@@ -468,6 +469,22 @@ def schedule(
     )
     draft.send_after = send_after
     return send_after
+
+
+def retry(session: Session, *, org_id: int, draft_id: int, user_id: int, now: dt.datetime) -> None:
+    """Queue a failed or partially published draft again; accounts that already have the post
+    are skipped, and any attempt with an unknown outcome is looked up before resending."""
+    require_role(
+        session, org_id=org_id, user_id=user_id, allowed=_AUTHORS | _REVIEWERS, action="retry"
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    if draft.state not in (State.FAILED, State.PARTIALLY_PUBLISHED):
+        raise WorkflowError(
+            f"cannot retry: the draft is {draft.state.replace('_', ' ')}",
+            hint="only failed or partially published drafts are retried",
+        )
+    move(session, draft, State.SCHEDULED, actor=f"user:{user_id}", action="retry", now=now)
+    draft.send_after = now
 
 
 def withdraw(
