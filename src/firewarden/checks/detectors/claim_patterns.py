@@ -175,6 +175,22 @@ HEALTH_BUZZ: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(ja(*_ENDORSEMENT_JA)), "medium", "medical endorsement"),
     (re.compile(ja(*_SLIMMING_JA)), "medium", "weight loss or rejuvenation"),
 )  # fmt: skip
+
+
+def _combine(japanese: bool) -> re.Pattern[str]:
+    """HEALTH_BUZZ entries of one language as one pattern, each in a group ``b<index>``."""
+    return re.compile(
+        "|".join(
+            f"(?P<b{i}>{pattern.pattern})"
+            for i, (pattern, _, _) in enumerate(HEALTH_BUZZ)
+            if pattern.pattern.isascii() != japanese
+        )
+    )
+
+
+#: HEALTH_BUZZ in one pass per language.
+BUZZ_EN = _combine(japanese=False)
+BUZZ_JA = _combine(japanese=True)
 #: A cited basis for "clinically proven" and similar.
 CITATION = re.compile(
     r"\[\d+\]|※|\*|(?<![a-z])(?:study|studies|trial|published|journal|doi|pubmed|source|see)"

@@ -40,17 +40,18 @@ class ClaimsDetector:
     name = "claims"
 
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
-        sourced = any(p.SOURCE.search(f.text) for f in draft.fields)
-        cited = any(p.CITATION.search(f.text) for f in draft.fields)
+        basis = _Basis(draft)
         for field in draft.fields:
-            yield from self._guarantees(field)
-            if not sourced:
-                yield from self._superlatives(field)
-            yield from self._health(field)
-            yield from self._health_buzz(field, cited)
+            # Japanese patterns only where there is non-ASCII text to match (folded text of an
+            # English post is plain ASCII but for emoji), the English ones always.
+            ja = not field.text.isascii()
+            yield from self._guarantees(field, ja)
+            yield from self._superlatives(field, ja, basis)
+            yield from self._health(field, ja)
+            yield from self._health_buzz(field, ja, basis)
 
-    def _guarantees(self, field: Field) -> Iterator[Finding]:
-        for pattern in (p.GUARANTEE_EN, p.GUARANTEE_JA):
+    def _guarantees(self, field: Field, ja: bool) -> Iterator[Finding]:
+        for pattern in (p.GUARANTEE_EN, p.GUARANTEE_JA) if ja else (p.GUARANTEE_EN,):
             for m in pattern.finditer(field.text):
                 bodily = p.BODILY.search(m.group())
                 yield self._finding(
@@ -64,11 +65,11 @@ class ClaimsDetector:
                     (_KEIHYO, _FTC_ACT),
                 )  # fmt: skip
 
-    def _superlatives(self, field: Field) -> Iterator[Finding]:
+    def _superlatives(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
-        for pattern in (p.SUPERLATIVE_EN, p.SUPERLATIVE_JA):
+        for pattern in (p.SUPERLATIVE_EN, p.SUPERLATIVE_JA) if ja else (p.SUPERLATIVE_EN,):
             for m in pattern.finditer(field.text):
-                if any(s < m.end() and m.start() < e for s, e in seen):
+                if any(s < m.end() and m.start() < e for s, e in seen) or basis.sourced:
                     continue
                 seen.append(m.span())
                 yield self._finding(
@@ -80,12 +81,11 @@ class ClaimsDetector:
                     (_KEIHYO, _NO1, _FTC_ACT),
                 )  # fmt: skip
 
-    def _health(self, field: Field) -> Iterator[Finding]:
+    def _health(self, field: Field, ja: bool) -> Iterator[Finding]:
         text = field.text
-        pairs = (
-            (p.HEALTH_VERB_EN, p.CONDITION_EN, _EN_WINDOW),
-            (p.HEALTH_VERB_JA, p.CONDITION_JA, _JA_WINDOW),
-        )
+        pairs = [(p.HEALTH_VERB_EN, p.CONDITION_EN, _EN_WINDOW)]
+        if ja:
+            pairs.append((p.HEALTH_VERB_JA, p.CONDITION_JA, _JA_WINDOW))
         for verbs, conditions, window in pairs:
             verb_spans = [m.span() for m in verbs.finditer(text) if not _negated(text, *m.span())]
             if not verb_spans:
@@ -111,11 +111,12 @@ class ClaimsDetector:
                         (_YAKKI, _KENKO, _FTC_HEALTH),
                     )  # fmt: skip
 
-    def _health_buzz(self, field: Field, cited: bool) -> Iterator[Finding]:
-        for pattern, sev, what in p.HEALTH_BUZZ:
-            if what in ("clinical proof", "medical endorsement") and cited:
-                continue
+    def _health_buzz(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
+        for pattern in (p.BUZZ_EN, p.BUZZ_JA) if ja else (p.BUZZ_EN,):
             for m in pattern.finditer(field.text):
+                _, sev, what = p.HEALTH_BUZZ[int((m.lastgroup or "b0")[1:])]
+                if what in ("clinical proof", "medical endorsement") and basis.cited:
+                    continue
                 if what == "detoxification" and _DIGITAL.search(field.text, 0, m.start()):
                     continue
                 yield self._finding(
@@ -153,6 +154,27 @@ class ClaimsDetector:
             field=field.name,
             detector=self.name,
         )
+
+
+class _Basis:
+    """Whether the draft cites a source, looked up once and only when a claim needs it."""
+
+    def __init__(self, draft: Draft) -> None:
+        self._draft = draft
+        self._sourced: bool | None = None
+        self._cited: bool | None = None
+
+    @property
+    def sourced(self) -> bool:
+        if self._sourced is None:
+            self._sourced = any(p.SOURCE.search(f.text) for f in self._draft.fields)
+        return self._sourced
+
+    @property
+    def cited(self) -> bool:
+        if self._cited is None:
+            self._cited = any(p.CITATION.search(f.text) for f in self._draft.fields)
+        return self._cited
 
 
 def _negated(text: str, start: int, end: int) -> bool:

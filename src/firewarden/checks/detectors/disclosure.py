@@ -59,21 +59,25 @@ _CLEAR_TEXT = re.compile(
     r"|広告|ぷろもーしょん|宣伝|たいあっぷ|提供[:：]|提供を受け|ご提供いただ|提供いただ|"
     r"提供して(?:いただ|頂)|商品提供"
 )
-#: Matched on the narrowed original: folding turns the "@" of a mention into "a".
-_GIFT_SIGN = re.compile(
+# Gift signs are matched on the narrowed original: folding turns the "@" of a mention into "a".
+_GIFT_EN = re.compile(
     r"thanks?(?: you)?(?: so much)?(?: to)? @\w+ for (?:sending|the (?:free |lovely )?"
     r"(?:gift|sample|samples|goodies|package|pr package|invite)|gifting|sponsoring|"
     r"hooking me up|inviting me)"
     r"|(?:sent|gifted|given|provided) (?:to me )?by @\w+|@\w+ (?:sent|gifted) me|c/o @\w+"
-    r"|courtesy of @\w+"
-    # Japanese: a named giver (@handle, 「name」, a word) + から/より + received (いただき).
-    # The giver looks like a brand: a handle, a quoted or Latin name, katakana, a company.
-    r"|(?:@\w+|「[^」\n]{1,20}」|[A-Za-z][\w&.'-]{1,20}|[\u30a1-\u30fa\u30fc]{2,15}"
+    r"|courtesy of @\w+",
+    re.IGNORECASE,
+)
+_GIFT_JA = re.compile(
+    # A giver that looks like a brand (a handle, a quoted or Latin name, katakana, a company)
+    # + から/より + received (いただき, 頂戴し, ご提供 ...).
+    r"(?:@\w+|「[^」\n]{1,20}」|[A-Za-z][\w&.'-]{1,20}|[\u30a1-\u30fa\u30fc]{2,15}"
     r"|[\w\u30fc]{1,15}?(?:株式会社|社))(?:さん|様|さま)?(?:から|より)"
     r"[^。\n]{0,15}?(?:いただき|頂き|頂戴し|ご提供|提供して|提供いただ|もらい|貰い)"
     r"|ご恵贈|ご恵送|(?:ご提供|提供して)(?:いただ|頂)きました",
     re.IGNORECASE,
 )
+_GIFT_JA_GATE = re.compile(r"いただ|頂|もら|貰|ご恵")
 #: From this hashtag on (counting from 1) in the trailing block, a disclosure is buried.
 _BURIED_FROM = 5
 
@@ -91,22 +95,20 @@ class DisclosureDetector:
 
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
         text = draft.text
-        clear = _clear_markers(text)
-        ambiguous = _ambiguous_tags(text)
-        attachment = draft.attachment
-        in_attachment = _clear_markers(attachment) if attachment else []
+        tags = hashtags(text.text)
+        clear = _clear_markers(text, tags)
+        ambiguous = [(t.start, t.end, t.text) for t in tags if t.text in _AMBIGUOUS_TAGS]
         if draft.context.sponsored:
-            yield from self._sponsored(text, clear, ambiguous, attachment, in_attachment)
+            yield from self._sponsored(text, tags, clear, ambiguous, draft.attachment)
             return
         for s, e, tag in ambiguous:
             if tag in _DEAL_ONLY_TAGS and not clear:
                 yield self._ambiguous(text, s, e)
-        strong = [m for m in clear if not _is_gift_wording(text, m)]
-        if strong:
+        if any(not _is_gift_wording(text, m) for m in clear):
             return
-        for m in _GIFT_SIGN.finditer(narrow(text.original)):
-            s, e, excerpt = m.start(), m.end(), text.original[m.start() : m.end()]
-            personal = draft.context.account == "personal"
+        personal = draft.context.account == "personal"
+        for s, e in _gift_signs(narrow(text.original)):
+            excerpt = text.original[s:e]
             yield self._finding(
                 text, "disclosure.possible-gift", Severity.LOW if personal else Severity.INFO,
                 s, e,
@@ -120,13 +122,12 @@ class DisclosureDetector:
     def _sponsored(
         self,
         text: Field,
+        tags: tuple[Token, ...],
         clear: list[_Marker],
         ambiguous: list[tuple[int, int, str]],
         attachment: Field | None,
-        in_attachment: list[_Marker],
     ) -> Iterator[Finding]:
         if clear:
-            tags = hashtags(text.text)
             trailing = _trailing_block(text.text, tags)
             if all(m.hashtag and trailing.get(m.start, 0) >= _BURIED_FROM for m in clear):
                 first = clear[0]
@@ -142,6 +143,7 @@ class DisclosureDetector:
             for s, e, _ in ambiguous:
                 yield self._ambiguous(text, s, e)
             return
+        in_attachment = _clear_markers(attachment, hashtags(attachment.text)) if attachment else []
         if attachment is not None and in_attachment:
             s, e, excerpt = attachment.span(in_attachment[0].start, in_attachment[0].end)
             yield self._finding(
@@ -197,9 +199,9 @@ class DisclosureDetector:
         )
 
 
-def _clear_markers(field: Field) -> list[_Marker]:
+def _clear_markers(field: Field, tags: tuple[Token, ...]) -> list[_Marker]:
     """Clear disclosures in a field, as spans of its folded text."""
-    found = [_Marker(t.start, t.end, True) for t in hashtags(field.text) if t.text in _CLEAR_TAGS]
+    found = [_Marker(t.start, t.end, True) for t in tags if t.text in _CLEAR_TAGS]
     for m in _CLEAR_TEXT.finditer(field.text):
         if not any(x.start <= m.start() < x.end for x in found):
             found.append(_Marker(m.start(), m.end(), False))
@@ -207,8 +209,14 @@ def _clear_markers(field: Field) -> list[_Marker]:
     return found
 
 
-def _ambiguous_tags(field: Field) -> list[tuple[int, int, str]]:
-    return [(t.start, t.end, t.text) for t in hashtags(field.text) if t.text in _AMBIGUOUS_TAGS]
+def _gift_signs(narrowed: str) -> list[tuple[int, int]]:
+    """Spans of phrases saying a brand gave the author something."""
+    found = []
+    if "@" in narrowed or "c/o" in narrowed or "ourtesy" in narrowed:
+        found = [m.span() for m in _GIFT_EN.finditer(narrowed)]
+    if not narrowed.isascii() and _GIFT_JA_GATE.search(narrowed):
+        found += [m.span() for m in _GIFT_JA.finditer(narrowed)]
+    return found
 
 
 def _is_gift_wording(field: Field, marker: _Marker) -> bool:

@@ -25,4 +25,6 @@ _TABLE[0x00A0] = ord(" ")  # no-break space
 
 def narrow(text: str) -> str:
     """``text`` with full-width ASCII, dashes and wide spaces narrowed; same length."""
+    if text.isascii():  # most English posts: nothing to narrow, skip the copy
+        return text
     return text.translate(_TABLE)

@@ -71,6 +71,12 @@ _JA_VISIT = re.compile(
     rf"{_CELEB_JA}(?:の|である|、)?\s?(?P<celeb>{_JA_NAME})?{_HON}?(?:が|も)?[^。！!？?\n]{{0,12}}?{_VISIT_JA}"
     rf"|(?P<name>{_JA_NAME}){_HON}(?:が|も)?[^。！!？?\n]{{0,8}}?お忍び"
 )
+# Cheap looks that rule a pattern out before it is run (most posts name nobody).
+_EN_CUSTOMER_GATE = re.compile(rf"\b{_ROLE}\b|\b{_TITLE}\s")
+_EN_VISIT_GATE = re.compile(rf"\b{_VISIT_EN}\b")
+_JA_HON_GATE = re.compile(_HON)
+_JA_VISIT_GATE = re.compile(rf"{_CELEB_JA}|お忍び")
+
 #: Words that take an honorific but are not a person's name (皆様, 店長さん, お子様 ...).
 _NOT_NAMES_JA = (
     "皆", "客", "子", "奥", "旦那", "主人", "神", "王", "店長", "社長", "部長", "課長", "先生",
@@ -94,20 +100,25 @@ class Mention:
 def find_people(narrowed: str) -> list[Mention]:
     """Customers named and private visits disclosed in a narrowed text."""
     found: list[Mention] = []
-    for m in _EN_VISIT.finditer(narrowed):
+    ascii_only = narrowed.isascii()
+    visit = bool(_EN_VISIT_GATE.search(narrowed))
+    for m in _EN_VISIT.finditer(narrowed) if visit else ():
         name = m.group("celeb") or m.group("name") or m.group("spotted") or ""
         if m.group("celeb") or _is_en_name(name):
             found.append(Mention(m.start(), m.end(), "visit", name))
-    for m in _JA_VISIT.finditer(narrowed):
+    ja_visit = not ascii_only and _JA_VISIT_GATE.search(narrowed)
+    for m in _JA_VISIT.finditer(narrowed) if ja_visit else ():
         name = m.group("celeb") or m.group("name") or ""
         if name and not _is_ja_name(name):
             name = ""
         found.append(Mention(m.start(), m.end(), "visit", name))
-    for m in _EN_CUSTOMER.finditer(narrowed):
+    customer = visit or _EN_CUSTOMER_GATE.search(narrowed)
+    for m in _EN_CUSTOMER.finditer(narrowed) if customer else ():
         name = m.group("named") or m.group("name") or m.group("title") or ""
         if m.group("named") or _is_en_name(name):
             _add(found, Mention(m.start(), m.end(), "customer", name))
-    for m in _JA_CUSTOMER.finditer(narrowed):
+    honorific = not ascii_only and _JA_HON_GATE.search(narrowed)
+    for m in _JA_CUSTOMER.finditer(narrowed) if honorific else ():
         name = m.group("name") or m.group("visitor") or ""
         if _is_ja_name(name):
             _add(found, Mention(m.start(), m.end(), "customer", name))

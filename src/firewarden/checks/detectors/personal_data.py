@@ -37,6 +37,9 @@ _EMAIL = re.compile(
     rf"(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)[A-Za-z]{{2,24}})(?![\w-])",
     re.IGNORECASE,
 )
+_SPELLED_AT = re.compile(r"[\[(]\s?at\s?[\])]", re.IGNORECASE)
+
+
 #: Shared mailboxes a company publishes on purpose.
 _ROLE_MAILBOX_NAMES = (
     "info support contact contacts hello help press pr media sales service customerservice "
@@ -76,7 +79,13 @@ class PersonalDataDetector:
     def _field_findings(self, field: Field, brand: tuple[str, ...]) -> Iterator[Finding]:
         text = narrow(field.original)
         people = find_people(text)
-        private = bool(people) or bool(_PRIVATE_CUE.search(text))
+        phones = find_phone_numbers(text)
+        emails = list(_EMAIL.finditer(text)) if "@" in text or _SPELLED_AT.search(text) else []
+        addresses = find_addresses(text)
+        # Looked up only when there is contact data that a private person would make worse.
+        private = bool(people) or (
+            bool(phones or emails or addresses) and bool(_PRIVATE_CUE.search(text))
+        )
         for p in people:
             yield _people_finding(field, p.start, p.end, p.kind, p.name)
         cards = find_card_numbers(text)
@@ -88,7 +97,7 @@ class PersonalDataDetector:
                 "Remove the number entirely; never post card details, even partly masked.",
                 (_PCI, _APPI),
             )  # fmt: skip
-        for ph in find_phone_numbers(text):
+        for ph in phones:
             if any(c.start < ph.end and ph.start < c.end for c in cards):
                 continue
             toll_free = ph.kind.endswith("toll-free")
@@ -105,9 +114,9 @@ class PersonalDataDetector:
                 "page instead of posting a number.",
                 (_APPI,),
             )  # fmt: skip
-        for m in _EMAIL.finditer(text):
+        for m in emails:
             yield self._email_finding(field, m, brand, private)
-        for a in find_addresses(text):
+        for a in addresses:
             sev = Severity.HIGH if private else Severity.LOW
             excerpt = field.original[a.start : a.end]
             yield self._finding(

@@ -51,6 +51,11 @@ _US_STREET = re.compile(
 )
 _US_CITY_ZIP = re.compile(rf"(?<![\w])(?:{_CITY_STATE_ZIP})")
 
+# Cheap looks that rule a pattern out before it is run (most posts hold no address).
+_US_STREET_GATE = re.compile(rf"\b(?:{_STREET_TYPES})\b")
+_ZIP_GATE = re.compile(r"\d{5}")
+_JP_STREET_GATE = re.compile(r"[市区町村郡]")
+
 
 @dataclass(frozen=True, slots=True)
 class Address:
@@ -63,12 +68,17 @@ class Address:
 def find_addresses(narrowed: str) -> list[Address]:
     """Postal addresses in a narrowed text, left to right, without overlaps."""
     found: list[Address] = []
-    for pattern, kind in (
-        (_US_STREET, "us-street"),
-        (_US_CITY_ZIP, "us-city-zip"),
-        (_JP_POSTCODE, "jp-postcode"),
-        (_JP_STREET, "jp-street"),
+    for pattern, kind, gate in (
+        (_US_STREET, "us-street", _US_STREET_GATE),
+        (_US_CITY_ZIP, "us-city-zip", _ZIP_GATE),
+        (_JP_POSTCODE, "jp-postcode", None),
+        (_JP_STREET, "jp-street", _JP_STREET_GATE),
     ):
+        if gate is None:
+            if "〒" not in narrowed and "郵便番号" not in narrowed:
+                continue
+        elif not gate.search(narrowed):
+            continue
         for m in pattern.finditer(narrowed):
             if not any(a.start < m.end() and m.start() < a.end for a in found):
                 found.append(Address(m.start(), m.end(), kind))
