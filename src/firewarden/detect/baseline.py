@@ -25,7 +25,7 @@ _DAY = 86400.0
 
 def alpha(halflife: float) -> float:
     """The EWMA weight whose memory halves after ``halflife`` updates."""
-    return 1.0 - 0.5 ** (1.0 / max(halflife, 1e-9))
+    return 1.0 - math.pow(0.5, 1.0 / max(halflife, 1e-9))
 
 
 def season_slot(ts: datetime, interval_s: float) -> tuple[int, int]:
@@ -55,11 +55,13 @@ class Baseline:
         "_winsor",
         "corr",
         "flat_err",
+        "flat_n",
         "flat_scale",
         "level",
         "n",
         "profile",
         "seasonal_err",
+        "seasonal_n",
         "seasonal_scale",
     )
 
@@ -85,16 +87,19 @@ class Baseline:
         # scales above are frozen in episodes, so they cannot judge which predictor is right.
         self.flat_err = 0.0
         self.seasonal_err = math.inf
+        self.flat_n = self.seasonal_n = 0
         self.n = 0
 
     def _usual(self, slot: int, slots: int) -> float | None:
+        """Median of the last days' values in this slot and its two neighbours (pooling
+        neighbours steadies a fine profile of noisy counts)."""
         if len(self.profile) != slots:
             self.profile = [[] for _ in range(slots)]
         past = self.profile[slot]
         if not past:
             return None
-        if len(past) < 3:
-            return past[-1] if len(past) == 1 else (past[0] + past[1]) / 2.0
+        if slots >= 3:
+            past = past + self.profile[slot - 1] + self.profile[(slot + 1) % slots]
         ordered = sorted(past)
         mid = len(ordered) // 2
         return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0
@@ -112,14 +117,19 @@ class Baseline:
         last days shrugs off one odd day but learns a rhythm within two or three)."""
         if not slots:
             return
-        a = self._a_scale
+        # Plain means at first (count-weighted), exponential memory afterwards.
+        self.flat_n += 1
+        a = max(self._a_scale, 1.0 / self.flat_n)
         self.flat_err += a * (abs(x - self.level) - self.flat_err)
         usual = self._usual(slot, slots)
         if usual is not None:
             err = abs(x - usual - self.corr)
+            self.seasonal_n += 1
             if self.seasonal_err == math.inf:
-                self.seasonal_err = err + self.flat_err
-            self.seasonal_err += a * (err - self.seasonal_err)
+                self.seasonal_err = err
+            self.seasonal_err += max(self._a_scale, 1.0 / self.seasonal_n) * (
+                err - self.seasonal_err
+            )
         past = self.profile[slot]
         past.append(x)
         if len(past) > self._days:

@@ -26,7 +26,6 @@ from firewarden.detect.baseline import Baseline, alpha, season_slot
 from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
 from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
 
-
 _NULL_MEAN_SURPRISE = math.log10(math.e)
 
 
@@ -115,7 +114,8 @@ class SeriesDetector:
         scale = max(scale, self._floor, 1e-9)
         if self._counts:
             pred = max(pred, 0.0)
-            scale = math.sqrt(scale * scale + max(pred, 0.25))
+            # Counts are at least Poisson-noisy (the floor matters when the series is sparse).
+            scale = math.sqrt(max(scale * scale, pred, 0.25))
         return pred, scale
 
     def _learn_interval(self, ts: datetime) -> None:
@@ -131,7 +131,7 @@ class SeriesDetector:
         """(signed z, surprise of the departure in the configured direction)."""
         z = (x - pred) / scale
         direction = self.config.direction
-        if direction is Direction.UP and z <= 0 or direction is Direction.DOWN and z >= 0:
+        if (direction is Direction.UP and z <= 0) or (direction is Direction.DOWN and z >= 0):
             return z, 0.0
         if self._counts and z > 0 and pred < 50.0:
             var = scale * scale

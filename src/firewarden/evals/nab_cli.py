@@ -63,8 +63,10 @@ def nab_command(
         click.echo("")
     click.echo(f"{'category':<58}{head}{'windows':>9}{'found':>7}{'FPs':>5}")
     for cat in [*result.categories(), None]:
-        std = result.summary("standard", cat)
+        total = result.summary("standard", cat)
         cells = "".join(f"{result.summary(p, cat).score:>10.1f}" for p in profiles)
         label = cat or "ALL"
-        click.echo(f"{label:<58}{cells}{std.windows:>9}{std.detected:>7}{std.false_positives:>5}")
+        click.echo(
+            f"{label:<58}{cells}{total.windows:>9}{total.detected:>7}{total.false_positives:>5}"
+        )
     click.echo(f"\n{result.points} points, {result.alerts} alerts")

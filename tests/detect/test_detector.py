@@ -1,0 +1,136 @@
+"""The online series detector: no look-ahead, one alert per episode, escalation, sparse
+series, seasonal rhythm without false alarms."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig, SeriesDetector
+from firewarden.detect.types import AlertLevel, Decision, Direction
+
+T0 = datetime(2026, 1, 5)
+
+
+def _times(n: int, minutes: int = 5) -> list[datetime]:
+    return [T0 + timedelta(minutes=minutes * i) for i in range(n)]
+
+
+def _run(
+    values: list[float], config: DetectorConfig | None = None, minutes: int = 5
+) -> list[Decision]:
+    det = SeriesDetector(config)
+    return [det.update(ts, v) for ts, v in zip(_times(len(values), minutes), values, strict=True)]
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    k, p, limit = 0, 1.0, math.exp(-lam)
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _noisy(n: int, seed: int = 1, level: float = 20.0) -> list[float]:
+    rng = random.Random(seed)
+    return [float(_poisson(rng, level)) for _ in range(n)]
+
+
+def test_prefix_gives_identical_decisions() -> None:
+    values = _noisy(800)
+    values[500:520] = [v + 80 for v in values[500:520]]
+    full = _run(values)
+    for cut in (100, 505, 650):
+        assert _run(values[:cut]) == full[:cut]
+
+
+def test_one_alert_per_episode_and_cooldown() -> None:
+    values = _noisy(1000)
+    for i in range(600, 660):  # a long burst
+        values[i] += 60
+    for i in range(700, 710):  # a rekindling soon after: the same fire
+        values[i] += 60
+    decisions = _run(values)
+    alerts = [i for i, d in enumerate(decisions) if d.alert]
+    assert alerts and 600 <= alerts[0] <= 603
+    assert all(i < 720 for i in alerts)
+    levels = [decisions[i].level for i in alerts]
+    assert levels == sorted(set(levels))  # each further alert is an escalation
+    assert decisions[alerts[0]].explanation is not None
+
+
+def test_escalation_raises_a_new_alert() -> None:
+    rng = random.Random(3)
+    values = [float(_poisson(rng, 5.0)) for _ in range(300)]
+    values += [14.0, 16.0, 20.0, 25.0, 30.0, 60.0, 120.0, 250.0, 400.0]
+    decisions = _run(values, WATCH_CONFIG)
+    alerts = [d for d in decisions if d.alert]
+    assert [a.level for a in alerts][-1] is AlertLevel.CRISIS
+    assert len(alerts) >= 2
+    assert [a.level for a in alerts] == sorted(a.level for a in alerts)
+    first = alerts[0].explanation
+    assert first is not None and first.direction == "rise"
+    assert first.observed > first.expected
+    assert alerts[-1].explanation is not None
+    assert alerts[-1].explanation.since == first.since
+
+
+def test_sparse_counts_do_not_cry_wolf_but_see_a_real_rise() -> None:
+    rng = random.Random(7)
+    values = [float(_poisson(rng, 0.2)) for _ in range(3000)]  # a few mentions an hour
+    quiet = _run(values, WATCH_CONFIG)
+    assert sum(d.alert for d in quiet) == 0
+    values[2500:2506] = [6.0, 9.0, 12.0, 15.0, 20.0, 25.0]
+    storm = _run(values, WATCH_CONFIG)
+    first = next(i for i, d in enumerate(storm) if d.alert)
+    assert 2500 <= first <= 2503
+
+
+def test_seasonal_rhythm_without_false_alarms() -> None:
+    rng = random.Random(11)
+    values = []
+    for ts in _times(288 * 14):  # two weeks of 5-minute buckets
+        hour = ts.hour + ts.minute / 60
+        rate = 30 * (1 + 0.8 * math.sin((hour - 10) / 24 * 2 * math.pi))
+        rate *= 0.7 if ts.weekday() >= 5 else 1.0
+        values.append(float(_poisson(rng, max(rate, 0.5))))
+    decisions = _run(values, WATCH_CONFIG)
+    # The first day is spent learning the rhythm; after it, no false alarm for 13 days.
+    assert sum(d.alert for d in decisions[288:]) == 0
+
+
+def test_up_only_ignores_drops_both_sees_them() -> None:
+    values = [100.0 + (i % 5) for i in range(600)]
+    values[400:460] = [10.0] * 60
+    up = _run(values, replace(DetectorConfig(), direction=Direction.UP))
+    both = _run(values, DetectorConfig())
+    assert not any(d.alert for d in up[:460])
+    alert = next(d for d in both if d.alert)
+    assert alert.explanation is not None and alert.explanation.direction == "drop"
+
+
+def test_level_shift_is_reported_once_then_learned() -> None:
+    values = _noisy(3000, seed=5, level=50.0)
+    for i in range(1500, 3000):
+        values[i] += 100
+    decisions = _run(values)
+    alerts = [i for i, d in enumerate(decisions) if d.alert]
+    assert alerts and 1500 <= alerts[0] <= 1505
+    assert all(i < 1600 for i in alerts)
+    assert decisions[-1].level is AlertLevel.NONE
+
+
+def test_spike_does_not_inflate_the_baseline() -> None:
+    det = SeriesDetector(WATCH_CONFIG)
+    values = _noisy(400, seed=9)
+    times = _times(500)
+    for ts, v in zip(times, values, strict=False):
+        det.update(ts, v)
+    before = det.expected(times[400])[0]
+    for ts in times[400:410]:
+        det.update(ts, 5000.0)
+    after = det.expected(times[410])[0]
+    assert abs(after - before) < 3.0

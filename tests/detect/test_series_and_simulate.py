@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from firewarden.detect.evaluate import evaluate
+from firewarden.detect.series import Bucket, MentionSignal, bucketize
+from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.detect.watch import WatchDetector
+
+T0 = datetime(2026, 1, 5)
+
+
+def test_bucketize_fills_empty_buckets_and_counts_each_series() -> None:
+    mentions = [
+        MentionSignal(T0 + timedelta(minutes=1), negative=True, followers=100_000),
+        MentionSignal(T0 + timedelta(minutes=2), reply_to_brand=True),
+        MentionSignal(T0 + timedelta(minutes=16)),
+    ]
+    buckets = list(bucketize(mentions, timedelta(minutes=5), until=T0 + timedelta(minutes=30)))
+    assert [b.start.minute for b in buckets] == [0, 5, 10, 15, 20, 25]
+    assert [b.volume for b in buckets] == [2, 0, 0, 1, 0, 0]
+    assert buckets[0].negative == 1 and buckets[0].reach_negative > 2.0
+    assert buckets[0].reply_share == 0.5
+    with pytest.raises(ValueError):
+        list(bucketize([mentions[2], mentions[0]]))
+
+
+def test_simulation_is_seeded_and_records_the_onset() -> None:
+    cfg = SimulationConfig(days=4, onset_day=3, onset_hour=12.0)
+    a, b = simulate(cfg, seed=3), simulate(cfg, seed=3)
+    assert a.mentions == b.mentions
+    assert a.onset == T0 + timedelta(days=3, hours=12)
+    storm = [m for m in a.mentions if m.storm]
+    assert storm and min(m.timestamp for m in storm) >= a.onset
+    assert sum(1 for m in storm if m.sentiment == "negative") > len(storm) / 2
+    assert {m.lang for m in a.mentions} == {"en", "ja"}
+    assert all(x.timestamp <= y.timestamp for x, y in zip(a.mentions, a.mentions[1:], strict=False))
+
+
+def test_watch_detector_alerts_after_onset_and_explains() -> None:
+    result = evaluate(runs=3, sim=SimulationConfig(days=6))
+    assert result.detected == 3
+    assert result.median_delay is not None
+    det = WatchDetector()
+    d = det.update(Bucket(T0, volume=0))
+    assert not d.alert and d.explanation is None

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from firewarden.detect.stats import (
+    negbin_upper_surprise,
+    normal_surprise,
+    poisson_upper_surprise,
+)
+
+
+def test_normal_surprise_matches_known_tails() -> None:
+    assert normal_surprise(0.0) == pytest.approx(math.log10(2))
+    assert normal_surprise(3.0) == pytest.approx(-math.log10(0.0013499), rel=1e-3)
+    assert normal_surprise(10.0) > normal_surprise(8.0) > normal_surprise(7.9)
+
+
+def test_poisson_tail_exact() -> None:
+    # P(X >= 3 | mean 1) = 1 - e^-1 (1 + 1 + 1/2)
+    p = 1 - math.exp(-1) * 2.5
+    assert poisson_upper_surprise(3, 1.0) == pytest.approx(-math.log10(p))
+    assert poisson_upper_surprise(0, 1.0) == 0.0
+    assert poisson_upper_surprise(40, 1.0) > 30 - 1e-9
+
+
+def test_negative_binomial_is_more_tolerant_than_poisson() -> None:
+    assert negbin_upper_surprise(10, 2.0, 8.0) < poisson_upper_surprise(10, 2.0)
+    assert negbin_upper_surprise(10, 2.0, 2.0) == poisson_upper_surprise(10, 2.0)
