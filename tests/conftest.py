@@ -45,6 +45,12 @@ def db_url(
     yield from _pg_schema_url()
 
 
+@pytest.fixture
+def pg_db_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema only (for PostgreSQL-specific behaviour)."""
+    yield from _pg_schema_url()
+
+
 def _pg_schema_url() -> Iterator[str]:
     from sqlalchemy.engine import make_url
 

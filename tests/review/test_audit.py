@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -71,12 +71,19 @@ def test_renumbered_deletion_is_found(session: Session) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_refuses_update_and_delete(session: Session, engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the guard trigger is PostgreSQL-only")
-    fill(session, 1)
-    for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            session.execute(text(sql))
-        session.rollback()
-    assert audit.verify(session).ok
+def test_postgres_refuses_update_and_delete(pg_db_url: str) -> None:
+    from firewarden.store.engine import make_engine, session_factory
+    from firewarden.store.migrate import upgrade
+
+    engine = make_engine(pg_db_url)
+    upgrade(engine)
+    try:
+        with session_factory(engine)() as session:
+            fill(session, 1)
+            for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+                with pytest.raises(DBAPIError, match="append-only"):
+                    session.execute(text(sql))
+                session.rollback()
+            assert audit.verify(session).ok
+    finally:
+        engine.dispose()
