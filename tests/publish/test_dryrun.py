@@ -29,3 +29,11 @@ def test_delete_is_recorded_and_status_then_none() -> None:
     dry.delete(first.post_id)
     assert [r.action for r in dry.records] == ["publish", "delete"]
     assert dry.status(first.post_id) is None
+
+
+def test_naive_queue_time_is_taken_as_utc() -> None:
+    from dataclasses import replace
+
+    aware = outgoing()
+    naive = replace(aware, queued_at=aware.queued_at.replace(tzinfo=None))
+    assert naive.queued_utc == aware.queued_utc == aware.queued_at

@@ -113,3 +113,12 @@ def test_status_by_id_delete_and_delete_again(fake: FakeMastodon, publisher: Mak
     )
     assert mastodon.status(first.post_id) is None
     mastodon.delete(first.post_id)  # already gone: not an error
+
+
+def test_status_ignores_identical_text_posted_before_the_queue_time(
+    fake: FakeMastodon, publisher: Make
+) -> None:
+    mastodon = publisher(fake)
+    old = mastodon.publish(outgoing(key="old"))
+    fake.statuses[old.post_id]["created_at"] = "2024-12-31T08:00:00.000Z"  # before queued_at
+    assert mastodon.status(outgoing()) is None

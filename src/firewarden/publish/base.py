@@ -13,7 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 
@@ -32,6 +32,7 @@ class OutgoingPost:
 
     ``idempotency_key`` and ``queued_at`` are chosen once, when the post is queued, and must be
     the same on every retry: adapters derive their duplicate protection from them.
+    ``queued_at`` is timezone-aware, or naive in UTC (as some databases return it).
     """
 
     text: str
@@ -39,6 +40,13 @@ class OutgoingPost:
     account: str
     queued_at: datetime
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+    @property
+    def queued_utc(self) -> datetime:
+        """``queued_at`` as an aware UTC time (a naive value is taken to be UTC)."""
+        if self.queued_at.tzinfo is None:
+            return self.queued_at.replace(tzinfo=UTC)
+        return self.queued_at.astimezone(UTC)
 
     @property
     def handle(self) -> str:

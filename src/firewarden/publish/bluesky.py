@@ -39,7 +39,7 @@ def record_key(post: OutgoingPost) -> str:
 
     Valid TID syntax (13 base32-sortable characters, first bit zero), stable across retries.
     """
-    micros = int(post.queued_at.timestamp() * 1_000_000) & ((1 << 53) - 1)
+    micros = int(post.queued_utc.timestamp() * 1_000_000) & ((1 << 53) - 1)
     clock_id = int.from_bytes(hashlib.sha256(post.idempotency_key.encode()).digest()[:2]) & 0x3FF
     value = (micros << 10) | clock_id
     return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))

@@ -97,7 +97,7 @@ class MastodonPublisher:
             if self._me is None:
                 self._me = self._api.account_verify_credentials()
             recent = self._api.account_statuses(self._me["id"], limit=40, exclude_reblogs=True)
-        since = ref.queued_at - _SKEW
+        since = ref.queued_utc - _SKEW
         for found in recent or ():
             created = found["created_at"]
             if isinstance(created, datetime) and created < since:

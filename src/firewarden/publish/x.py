@@ -128,7 +128,7 @@ class XPublisher:
             reply = self._client.get_users_tweets(
                 me["id"],
                 max_results=100,
-                start_time=ref.queued_at - _SKEW,
+                start_time=ref.queued_utc - _SKEW,
                 exclude=["retweets"],
                 tweet_fields=["created_at"],
                 user_auth=self._oauth1,
