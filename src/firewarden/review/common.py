@@ -22,6 +22,9 @@ from firewarden.store.types import utc
 #: The pre-publication check as the workflow calls it: text and context in, report out.
 CheckFn = Callable[[str, Context], Report]
 WRONG_ACCOUNT = "wrong-account"
+#: Roles that write drafts, and roles whose decisions count in review.
+AUTHORS = frozenset({"author", "admin"})
+REVIEWERS = frozenset({"reviewer", "legal", "admin"})
 
 
 def default_check(guidelines: Any = None) -> CheckFn:
