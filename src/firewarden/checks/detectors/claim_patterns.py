@@ -7,6 +7,7 @@ their usual script and folded with :func:`fold_pattern` before compiling.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from firewarden.text.normalize import fold_pattern
 
@@ -17,8 +18,24 @@ def ja(*words: str) -> str:
 
 
 def words(*patterns: str) -> re.Pattern[str]:
-    """Compile English alternatives that must stand as whole words."""
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(patterns)})(?![a-z0-9])")
+    """Compile English alternatives that must stand as whole words; see :func:`matches`.
+
+    The left word boundary is checked by :func:`matches`, not by a lookbehind: a pattern that
+    starts with a lookbehind or ``\\b`` loses the regex engine's first-character scan and runs
+    about three times slower.
+    """
+    return re.compile(rf"(?:{'|'.join(patterns)})(?![a-z0-9])")
+
+
+def matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` in folded ``text`` that do not start inside an English word."""
+    for m in pattern.finditer(text):
+        i = m.start()
+        if i and text[i].isascii() and text[i].isalnum():
+            prev = text[i - 1]
+            if prev.isascii() and prev.isalnum():
+                continue
+        yield m
 
 
 # --- absolute and guarantee claims ------------------------------------------------------------
@@ -62,7 +79,7 @@ _JA_SUPERLATIVES = (
     "日本初", "史上最高", "史上初", "ナンバーワン", "ナンバー1", "売上no.1", "売上げno.1",
     "満足度no.1", "人気no.1", "業界最安", "日本最安", "最安値", "業界最高", "最高品質",
 )  # fmt: skip
-SUPERLATIVE_JA = re.compile(ja(*_JA_SUPERLATIVES) + r"|(?<![a-z])no\. ?1(?![0-9])")
+SUPERLATIVE_JA = re.compile(ja(*_JA_SUPERLATIVES) + r"|no\. ?1(?![0-9])")
 SUPERLATIVE_EN = words(
     r"best in the (?:world|country|nation|industry|universe)", r"world'?s (?:best|greatest)",
     r"(?:world'?s|america'?s|japan'?s|uk'?s|the) (?:no\.? ?1|#1|number one)",

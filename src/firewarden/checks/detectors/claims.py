@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from firewarden.checks.detectors import claim_patterns as p
+from firewarden.checks.detectors.narrow_text import has_japanese
 from firewarden.checks.draft import Draft, Field
 from firewarden.checks.types import Finding, Severity
 from firewarden.guidelines.model import Guidelines
@@ -42,9 +43,8 @@ class ClaimsDetector:
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
         basis = _Basis(draft)
         for field in draft.fields:
-            # Japanese patterns only where there is non-ASCII text to match (folded text of an
-            # English post is plain ASCII but for emoji), the English ones always.
-            ja = not field.text.isascii()
+            # Japanese patterns only where there is Japanese, the English ones always.
+            ja = has_japanese(field.text)
             yield from self._guarantees(field, ja)
             yield from self._superlatives(field, ja, basis)
             yield from self._health(field, ja)
@@ -52,7 +52,7 @@ class ClaimsDetector:
 
     def _guarantees(self, field: Field, ja: bool) -> Iterator[Finding]:
         for pattern in (p.GUARANTEE_EN, p.GUARANTEE_JA) if ja else (p.GUARANTEE_EN,):
-            for m in pattern.finditer(field.text):
+            for m in p.matches(pattern, field.text):
                 bodily = p.BODILY.search(m.group())
                 yield self._finding(
                     field, "claims.guarantee", Severity.HIGH if bodily else Severity.MEDIUM,
@@ -68,7 +68,7 @@ class ClaimsDetector:
     def _superlatives(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
         for pattern in (p.SUPERLATIVE_EN, p.SUPERLATIVE_JA) if ja else (p.SUPERLATIVE_EN,):
-            for m in pattern.finditer(field.text):
+            for m in p.matches(pattern, field.text):
                 if any(s < m.end() and m.start() < e for s, e in seen) or basis.sourced:
                     continue
                 seen.append(m.span())
@@ -87,10 +87,10 @@ class ClaimsDetector:
         if ja:
             pairs.append((p.HEALTH_VERB_JA, p.CONDITION_JA, _JA_WINDOW))
         for verbs, conditions, window in pairs:
-            verb_spans = [m.span() for m in verbs.finditer(text) if not _negated(text, *m.span())]
+            verb_spans = [m.span() for m in p.matches(verbs, text) if not _negated(text, *m.span())]
             if not verb_spans:
                 continue
-            terms = [m.span() for m in conditions.finditer(text)]
+            terms = [m.span() for m in p.matches(conditions, text)]
             for vs, ve in verb_spans:
                 near = [
                     (cs, ce)
@@ -113,7 +113,7 @@ class ClaimsDetector:
 
     def _health_buzz(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
         for pattern in (p.BUZZ_EN, p.BUZZ_JA) if ja else (p.BUZZ_EN,):
-            for m in pattern.finditer(field.text):
+            for m in p.matches(pattern, field.text):
                 _, sev, what = p.HEALTH_BUZZ[int((m.lastgroup or "b0")[1:])]
                 if what in ("clinical proof", "medical endorsement") and basis.cited:
                     continue

@@ -10,6 +10,8 @@ into the narrowed text is an offset into the original.
 
 from __future__ import annotations
 
+import re
+
 _TABLE: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _TABLE.update(
     {
@@ -28,3 +30,11 @@ def narrow(text: str) -> str:
     if text.isascii():  # most English posts: nothing to narrow, skip the copy
         return text
     return text.translate(_TABLE)
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def has_japanese(text: str) -> bool:
+    """Whether ``text`` holds any kana or kanji, so Japanese patterns are worth running."""
+    return not text.isascii() and _JAPANESE.search(text) is not None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from firewarden.checks.detectors.narrow_text import has_japanese
+
 _CAP = r"[A-Z][a-z'’-]+"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"
 #: A person's name: a title and a surname, or two or three capitalised words.
@@ -72,8 +74,9 @@ _JA_VISIT = re.compile(
     rf"|(?P<name>{_JA_NAME}){_HON}(?:が|も)?[^。！!？?\n]{{0,8}}?お忍び"
 )
 # Cheap looks that rule a pattern out before it is run (most posts name nobody).
-_EN_CUSTOMER_GATE = re.compile(rf"\b{_ROLE}\b|\b{_TITLE}\s")
-_EN_VISIT_GATE = re.compile(rf"\b{_VISIT_EN}\b")
+# (No leading \b: a pattern starting with one loses the engine's first-character scan.)
+_EN_CUSTOMER_GATE = re.compile(rf"{_ROLE}\b|{_TITLE}\s")
+_EN_VISIT_GATE = re.compile(rf"{_VISIT_EN}\b")
 _JA_HON_GATE = re.compile(_HON)
 _JA_VISIT_GATE = re.compile(rf"{_CELEB_JA}|お忍び")
 
@@ -100,13 +103,13 @@ class Mention:
 def find_people(narrowed: str) -> list[Mention]:
     """Customers named and private visits disclosed in a narrowed text."""
     found: list[Mention] = []
-    ascii_only = narrowed.isascii()
+    japanese = has_japanese(narrowed)
     visit = bool(_EN_VISIT_GATE.search(narrowed))
     for m in _EN_VISIT.finditer(narrowed) if visit else ():
         name = m.group("celeb") or m.group("name") or m.group("spotted") or ""
         if m.group("celeb") or _is_en_name(name):
             found.append(Mention(m.start(), m.end(), "visit", name))
-    ja_visit = not ascii_only and _JA_VISIT_GATE.search(narrowed)
+    ja_visit = japanese and _JA_VISIT_GATE.search(narrowed)
     for m in _JA_VISIT.finditer(narrowed) if ja_visit else ():
         name = m.group("celeb") or m.group("name") or ""
         if name and not _is_ja_name(name):
@@ -117,7 +120,7 @@ def find_people(narrowed: str) -> list[Mention]:
         name = m.group("named") or m.group("name") or m.group("title") or ""
         if m.group("named") or _is_en_name(name):
             _add(found, Mention(m.start(), m.end(), "customer", name))
-    honorific = not ascii_only and _JA_HON_GATE.search(narrowed)
+    honorific = japanese and _JA_HON_GATE.search(narrowed)
     for m in _JA_CUSTOMER.finditer(narrowed) if honorific else ():
         name = m.group("name") or m.group("visitor") or ""
         if _is_ja_name(name):

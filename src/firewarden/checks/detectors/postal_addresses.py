@@ -52,7 +52,7 @@ _US_STREET = re.compile(
 _US_CITY_ZIP = re.compile(rf"(?<![\w])(?:{_CITY_STATE_ZIP})")
 
 # Cheap looks that rule a pattern out before it is run (most posts hold no address).
-_US_STREET_GATE = re.compile(rf"\b(?:{_STREET_TYPES})\b")
+_US_STREET_GATE = re.compile(rf"(?:{_STREET_TYPES})\b")
 _ZIP_GATE = re.compile(r"\d{5}")
 _JP_STREET_GATE = re.compile(r"[市区町村郡]")
 
