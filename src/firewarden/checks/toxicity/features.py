@@ -1,0 +1,127 @@
+"""The toxicity models' features, shared by training and inference so both see the same thing.
+
+Features are read from the folded text (:func:`firewarden.text.normalize.fold`), so full-width
+letters, leetspeak, homoglyphs and spaced-out letters reach the model as the plain word.
+
+English: tweet-aware tokens (mentions become ``@user``, links ``<url>``, hashtags keep their
+``#`` and also count as the bare word, letters stretched three or more times are squeezed to
+two, each emoji is a token), word unigrams and bigrams, and character 2-5-grams inside each
+word. Japanese: character 1-3-grams inside each whitespace-separated run.
+
+A model's score is ``bias + sum(word weights) / sqrt(#word n-grams) + sum(char weights) /
+sqrt(#char n-grams)``: each block is length-normalised by its number of n-grams, which keeps
+the per-word character sums cacheable (see :mod:`firewarden.checks.toxicity.model`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from firewarden.text.normalize import Folded
+
+#: Bumped whenever the features change; an artifact records the version it was trained with.
+FEATURES_VERSION = 1
+
+EN_CHAR_MIN, EN_CHAR_MAX = 2, 5
+JA_CHAR_MIN, JA_CHAR_MAX = 1, 3
+
+# Alternatives are tried in order: links, then hashtags, mentions, words, single symbols.
+_EN_TOKEN = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"|(?P<tag>#[^\W_]+)"
+    r"|(?P<mention>@\w+)"
+    r"|(?P<word>[^\W_]+(?:['’][^\W\d_]+)?)"
+    r"|(?P<sym>[!?]+|[\u2600-\u27bf\U0001f000-\U0001faff])",
+    re.UNICODE,
+)
+_STRETCH = re.compile(r"(.)\1{2,}")
+_MENTION_MARKS = frozenset("@＠")
+_JA_RUN = re.compile(r"\S+")
+
+URL, USER = "<url>", "@user"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One English token: its feature form, its span in the folded text and whether it is a
+    word whose characters feed the character n-grams."""
+
+    form: str
+    start: int
+    end: int
+    is_word: bool
+
+
+def squeeze(word: str) -> str:
+    """Squeeze letters repeated three or more times to two (``fuuuuck`` -> ``fuuck``)."""
+    return _STRETCH.sub(r"\1\1", word) if len(word) > 2 else word
+
+
+def en_tokens(folded: Folded) -> list[Token]:
+    """English tokens of a folded text, with spans in the folded text."""
+    out: list[Token] = []
+    text = folded.text
+    original = folded.original
+    source = folded.source
+    for m in _EN_TOKEN.finditer(text):
+        kind = m.lastgroup
+        s, e = m.start(), m.end()
+        tok = m.group()
+        if kind == "url" or tok == "url":
+            out.append(Token(URL, s, e, False))
+        elif kind == "mention" or (kind == "word" and original[source[s]] in _MENTION_MARKS):
+            # fold() reads "@user" as leetspeak ("auser"); the original character tells.
+            out.append(Token(USER, s, e, False))
+        elif kind == "tag":
+            out.append(Token("#" + squeeze(tok[1:]), s, e, True))
+        elif kind == "sym":
+            out.append(Token(tok[:1] if tok[0] in "!?" else tok, s, e, False))
+        else:
+            out.append(Token(squeeze(tok.replace("’", "'")), s, e, True))
+    return out
+
+
+def en_word_ngrams(tokens: list[Token]) -> list[str]:
+    """Word unigrams and bigrams (a hashtag also counts as its bare word)."""
+    forms = [t.form for t in tokens]
+    grams = list(forms)
+    grams.extend(t.form[1:] for t in tokens if t.form[0] == "#" and len(t.form) > 1)
+    grams.extend(f"{a} {b}" for a, b in zip(forms, forms[1:], strict=False))
+    return grams
+
+
+def char_key(token: Token) -> str:
+    """The string a word's character n-grams are read from (a hashtag without its ``#``)."""
+    return token.form[1:] if token.form[0] == "#" else token.form
+
+
+def en_char_ngrams(word: str) -> list[str]:
+    """Character 2-5-grams of `` word `` (padded so word starts and ends are features)."""
+    padded = f" {word} "
+    n = len(padded)
+    return [
+        padded[i : i + k] for k in range(EN_CHAR_MIN, EN_CHAR_MAX + 1) for i in range(n - k + 1)
+    ]
+
+
+def ja_char_ngrams(folded_text: str) -> list[tuple[str, int, int]]:
+    """Character 1-3-grams of each whitespace-separated run, with their folded spans."""
+    out: list[tuple[str, int, int]] = []
+    for m in _JA_RUN.finditer(folded_text):
+        run, base = m.group(), m.start()
+        n = len(run)
+        for k in range(JA_CHAR_MIN, JA_CHAR_MAX + 1):
+            for i in range(n - k + 1):
+                out.append((run[i : i + k], base + i, base + i + k))
+    return out
+
+
+def en_feature_counts(folded: Folded) -> tuple[list[str], list[str]]:
+    """All English word and character n-grams of a text (for training)."""
+    tokens = en_tokens(folded)
+    chars: list[str] = []
+    for t in tokens:
+        if t.is_word:
+            chars.extend(en_char_ngrams(char_key(t)))
+    return en_word_ngrams(tokens), chars
