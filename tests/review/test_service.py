@@ -361,3 +361,32 @@ def test_every_change_is_in_a_valid_audit_chain(session: Session, world: World) 
     approved_draft(session, w)
     result = audit.verify(session)
     assert result.ok and result.checked >= 5
+
+
+def test_overview_shows_current_and_earlier_decisions(session: Session, world: World) -> None:
+    from firewarden.review.queries import audit_trail, draft_overview, list_drafts
+
+    w = world
+    draft_id = approved_draft(session, w)
+    service.edit_draft(
+        session,
+        org_id=w.org_id,
+        draft_id=draft_id,
+        user_id=w.author,
+        text="Spring sale starts tomorrow!",
+        now=at(2),
+        check=w.check,
+    )
+    service.add_comment(
+        session, org_id=w.org_id, draft_id=draft_id, user_id=w.reviewer_b, body="better", now=at(3)
+    )
+    view = draft_overview(session, org_id=w.org_id, draft_id=draft_id, policy=w.policy)
+    assert view.version.number == 2 and view.draft.state == State.IN_REVIEW
+    assert view.decisions == [] and len(view.earlier_decisions) == 1
+    assert [c.body for c in view.comments] == ["better"]
+    assert [r.account_id for r in view.reports] == [w.account]
+    assert not view.decision.approved
+    assert [d.id for d in list_drafts(session, org_id=w.org_id, states=["in_review"])] == [draft_id]
+    assert list_drafts(session, org_id=w.org_id + 1) == []
+    trail = audit_trail(session, org_id=w.org_id, draft_id=draft_id)
+    assert [e.action for e in trail][:2] == ["draft.created", "draft.state"]

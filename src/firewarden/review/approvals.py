@@ -281,7 +281,7 @@ def _decide(
     )
 
 
-def _bound(d: ReviewDecision, version: DraftVersion) -> bool:
+def is_bound(d: ReviewDecision, version: DraftVersion) -> bool:
     """A decision counts only for exactly what the reviewer saw."""
     return (
         d.version_id == version.id
@@ -297,7 +297,7 @@ def _decisions(session: Session, draft: Draft, version: DraftVersion) -> list[Re
         .where(ReviewDecision.draft_id == draft.id, ReviewDecision.org_id == draft.org_id)
         .order_by(ReviewDecision.id)
     )
-    return [d for d in rows if _bound(d, version)]
+    return [d for d in rows if is_bound(d, version)]
 
 
 def _approvals(session: Session, draft: Draft, version: DraftVersion) -> list[Approval]:
