@@ -83,6 +83,8 @@ def test_sourced_no1_claims_pass(text: str) -> None:
         ("This cream clears up acne fast", "clears up acne"),
         ("Lowers blood pressure naturally", "Lowers blood pressure"),
         ("Prevents the flu all winter", "Prevents the flu"),
+        ("Our tea: the cure for cancer", "cure for cancer"),
+        ("Broccoli fights cancer", "fights cancer"),
         ("このサプリでがんが消える", "がんが消える"),
         ("この商品で肩こりが治る", "肩こりが治る"),
         ("花粉症を予防するお茶", "花粉症を予防"),
@@ -132,6 +134,12 @@ def test_health_buzzwords(text: str, severity: Severity) -> None:
         "Clinically proven (study: J Derm 2021)",
         "Sale ends 2024-03-11, ¥1,980 / $19.99",
         "Money-back guarantee within 30 days",
+        "Proud to join the fight against breast cancer",
+        "Hackers spread a virus that prevents you from logging in",
+        "A stroke of luck: 20% off today",
+        "Am I the only one that sings in the shower?",
+        "She is the number one fan of the show",
+        "I just want it all to stop #depression",
     ],
 )
 def test_no_claim(text: str) -> None:

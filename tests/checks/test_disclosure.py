@@ -122,6 +122,8 @@ def test_gift_signs_on_corporate_accounts_are_info() -> None:
         "Thanks @acme for sending me these! #ad",
         "友達から誕生日プレゼントをもらいました",
         "母からいただきました",
+        "Training on child protection provided by @ngo",
+        "Photo courtesy of @photographer",
         "Great coffee this morning",
         "Sale ends 2024-03-11, ¥1,980",
     ],

@@ -45,6 +45,11 @@ def test_personal_email_is_medium_and_role_mailbox_low() -> None:
     assert [f.severity for f in role] == [Severity.LOW]
 
 
+def test_role_mailbox_with_parts_is_low() -> None:
+    findings = only(check("Email customer.relations@aa.com"), "privacy.email")
+    assert [f.severity for f in findings] == [Severity.LOW]
+
+
 def test_brand_domain_email_is_low() -> None:
     findings = only(check("Reach Ken at ken.sato@acme.com", brand="Acme"), "privacy.email")
     assert [f.severity for f in findings] == [Severity.LOW]
@@ -174,7 +179,14 @@ def test_address_with_a_private_person_is_high() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["地区大会で3-1で勝利！", "Open 7 Days a Week", "Top 5 Ways to Save", "Buy 2 Dr Pepper"]
+    "text",
+    [
+        "地区大会で3-1で勝利！",
+        "Open 7 Days a Week",
+        "Top 5 Ways to Save",
+        "Buy 2 Dr Pepper",
+        "Episode 7 A Special Place",
+    ],
 )
 def test_not_addresses(text: str) -> None:
     assert not only(check(text), "privacy.address")

@@ -69,7 +69,7 @@ GUARANTEE_EN = words(
     r"guaranteed (?:results|weight loss|to (?:work|lose|cure|heal|grow|remove|fix|succeed|"
     r"burn|erase|eliminate|clear|whiten|double|triple|make you (?:rich|thin|slim)))",
     r"results? guaranteed", r"works every (?:single )?time",
-    r"never fails?(?! to (?:impress|amaze|delight|make|surprise|disappoint|put))",
+    r"never fails?(?! (?:to|of)\b)",
     r"works for everyone", r"(?:zero|no) side[- ]effects", r"instant results",
     r"permanent(?:ly)? (?:results|removal|cure|weight loss)", r"risk[- ]free results",
 )  # fmt: skip
@@ -82,10 +82,11 @@ _JA_SUPERLATIVES = (
 SUPERLATIVE_JA = re.compile(ja(*_JA_SUPERLATIVES) + r"|no\. ?1(?![0-9])")
 SUPERLATIVE_EN = words(
     r"best in the (?:world|country|nation|industry|universe)", r"world'?s (?:best|greatest)",
-    r"(?:world'?s|america'?s|japan'?s|uk'?s|the) (?:no\.? ?1|#1|number one)",
+    r"(?:world'?s|america'?s|japan'?s|uk'?s) (?:no\.? ?1|#1|number one)",
     r"(?:no\.? ?1|#1|number one) (?:in (?:the )?(?:world|country|industry|japan|america|us|uk)"
     r"|brand|rated|selling|seller|choice|recommended)",
-    r"(?:best|top)[- ]selling", r"unbeatable", r"the only (?:one|product|brand) that",
+    r"(?:best|top)[- ]selling", r"unbeatable (?:prices?|value|deals?|quality)",
+    r"the only (?:product|brand|formula|supplement) that",
 )  # fmt: skip
 #: Signs that a claim cites its basis (※1, *, a survey, a source).
 SOURCE = re.compile(
@@ -97,19 +98,19 @@ SOURCE = re.compile(
 
 HEALTH_VERB_EN = words(
     r"cur(?:e|es|ed|ing)", r"treat(?:s|ed|ing|ment for)?", r"heal(?:s|ed|ing)?",
-    r"prevent(?:s|ed|ing|ion of)?", r"revers(?:e|es|ed|ing)", r"fight(?:s|ing)?",
+    r"prevent(?:s|ed|ing|ion of)?", r"revers(?:e|es|ed|ing)", r"fights?", r"fighting",
     r"kill(?:s|ing)?", r"eliminat(?:e|es|ing)", r"eradicat(?:e|es|ing)",
     r"reliev(?:e|es|ing)", r"relief (?:for|from)", r"protect(?:s|ing)? (?:you )?against",
     r"reduc(?:e|es|ing) (?:the )?risk of", r"lower(?:s|ing)?", r"get rid of", r"clears? up",
-    r"remedy for", r"combat(?:s|ing)?", r"beat(?:s|ing)?", r"stop(?:s|ping)?",
+    r"remedy for", r"combat(?:s|ing)?", r"beats", r"stops",
     r"wards? off", r"detox(?:es|ify|ifies)?",
 )  # fmt: skip
 CONDITION_EN = words(
-    r"cancers?", r"tumou?rs?", r"diabetes", r"covid(?:-?19)?", r"coronavirus", r"viruse?s?",
+    r"cancers?", r"tumou?rs?", r"diabetes", r"covid(?:-?19)?", r"coronavirus", r"viruses",
     r"flu", r"influenza", r"(?:a|the|common) cold", r"colds", r"infections?", r"bacteria",
     r"alzheimer'?s", r"dementia", r"arthritis", r"asthma", r"eczema", r"acne", r"psoriasis",
     r"hypertension", r"(?:high )?blood pressure", r"(?:blood )?sugar levels?", r"cholesterol",
-    r"depression", r"anxiety", r"insomnia", r"obesity", r"heart disease", r"strokes?",
+    r"depression", r"anxiety", r"insomnia", r"obesity", r"heart disease",
     r"autism", r"adhd", r"hair loss", r"baldness", r"wrinkles", r"inflammation",
     r"diseases?", r"illness(?:es)?", r"headaches?", r"migraines?", r"constipation",
     r"allerg(?:y|ies)", r"hay fever", r"(?:back|joint|chronic|muscle) pain", r"toxins",

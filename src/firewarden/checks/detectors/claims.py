@@ -27,6 +27,8 @@ _KENKO = "健康増進法 第65条 (健康食品の誇大表示の禁止), Japan
 
 #: English negations just before a health verb ("does not cure", "isn't intended to treat").
 _NEGATED_EN = re.compile(r"(?:\bnot(?! only)|n't|\bnever|\bno)\b[^.!?;]{0,40}$")
+#: "the fight against cancer", "your battle": a cause or a person's struggle, not a product claim.
+_NOUN_USE_EN = re.compile(r"\b(?:the|our|your|their|his|her|this|a|my)\s+$")
 #: Japanese negations just after a verb (効果はありません, 治りません, 消えない).
 _NEGATED_JA = re.compile(r"^[^。！？\n]{0,4}?(?:ない|ません|ず(?!っと))")
 #: "digital detox" is about screens, not bodies.
@@ -178,6 +180,10 @@ class _Basis:
 
 
 def _negated(text: str, start: int, end: int) -> bool:
+    """Whether the health verb at ``start:end`` is denied or used as a noun ("the fight")."""
     if text[start].isascii():
-        return bool(_NEGATED_EN.search(text, max(0, start - 50), start))
+        before = max(0, start - 50)
+        if _NEGATED_EN.search(text, before, start):
+            return True
+        return text.startswith("fight", start) and bool(_NOUN_USE_EN.search(text, before, start))
     return bool(_NEGATED_JA.search(text[end : end + 8]))

@@ -46,7 +46,8 @@ _ROLE_MAILBOX_NAMES = (
     "customer-service customercare cs care team office admin noreply no-reply inquiry "
     "inquiries enquiries enquiry feedback orders order booking bookings reservations "
     "reservation careers jobs recruit recruiting webmaster marketing news mail store shop "
-    "partnerships partners hr privacy legal ir"
+    "partnerships partners hr privacy legal ir customer customers relations guest guests "
+    "services member members desk center centre"
 )
 _ROLE_MAILBOXES = frozenset(_ROLE_MAILBOX_NAMES.split())
 #: Signs that a private person (not the brand) is the subject: their home, their data.
@@ -136,7 +137,10 @@ class PersonalDataDetector:
     ) -> Finding:
         local = m.group("local").lower()
         domain = re.sub(r"[^a-z0-9]", "", m.group("domain").lower())
-        role = local in _ROLE_MAILBOXES
+        # "customer.relations@", "guest-services@": every part a role word.
+        role = local in _ROLE_MAILBOXES or all(
+            part in _ROLE_MAILBOXES for part in re.split(r"[._+-]", local)
+        )
         own = any(re.sub(r"[^a-z0-9]", "", b) in domain for b in brand)
         sev = Severity.LOW if (role or own) and not private else Severity.MEDIUM
         if private:

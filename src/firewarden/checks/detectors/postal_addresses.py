@@ -43,8 +43,8 @@ _CITY_STATE_ZIP = rf"[A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}},?\s+(?:{_STATES})\s+\d{
 _US_STREET = re.compile(
     r"(?<![\w$#.-])\d{1,6}(?:-\d{1,4})?[A-Z]?\s+"
     r"(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
-    # One to four street-name words, each capitalised or an ordinal ("5th").
-    r"(?:(?:[A-Z][A-Za-z'-]*|\d+(?:st|nd|rd|th))\.?\s+){1,4}?"
+    # One to four street-name words, each capitalised (two letters or more) or an ordinal.
+    r"(?:(?:[A-Z][A-Za-z'-]+|\d+(?:st|nd|rd|th))\.?\s+){1,4}?"
     rf"(?:{_STREET_TYPES})\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|Rm|#)\.?\s*#?[A-Za-z0-9-]+)?"
     rf"(?:,?\s+{_CITY_STATE_ZIP})?"
