@@ -16,6 +16,7 @@ def default_detectors() -> tuple[Detector, ...]:
     from firewarden.checks.detectors.personal_data import PersonalDataDetector
     from firewarden.checks.detectors.rules import RulesDetector
     from firewarden.checks.detectors.timing import TimingDetector
+    from firewarden.checks.detectors.toxicity import ToxicityDetector
     from firewarden.checks.detectors.voice import VoiceDetector
 
     detectors: list[Detector] = [RulesDetector()]
@@ -23,4 +24,5 @@ def default_detectors() -> tuple[Detector, ...]:
     detectors.append(ClaimsDetector())
     detectors.append(DisclosureDetector())
     detectors.extend((TimingDetector(), HashtagDetector(), VoiceDetector()))
+    detectors.append(ToxicityDetector())
     return tuple(detectors)
