@@ -131,3 +131,13 @@ def test_bad_configuration_names_the_setting(data: dict[str, object], message: s
     with pytest.raises(ConfigError) as exc:
         ApprovalPolicy.from_mapping(data)
     assert message in str(exc.value) and "review.policy." in str(exc.value)
+
+
+def test_policy_from_config_sections() -> None:
+    from firewarden.review.policy import policy_from_sections
+
+    assert policy_from_sections({}).requirements == ApprovalPolicy().requirements
+    policy = policy_from_sections({"review": {"policy": {"low": {"approvals": 0}}}})
+    assert policy.decide(Level.LOW, [], author_id=AUTHOR).approved
+    with pytest.raises(ConfigError, match=r"review\.policy"):
+        policy_from_sections({"review": {"policy": 3}})

@@ -219,3 +219,12 @@ def _override_problem(override: Override | None, author_id: int) -> str:
     if not override.reason.strip():
         return "blocked at this level: the override needs a written reason"
     return ""
+
+
+def policy_from_sections(sections: Mapping[str, Mapping[str, Any]]) -> ApprovalPolicy:
+    """The policy from the configuration's sections (``Config.sections``): ``[review.policy]``."""
+    review = sections.get("review", {})
+    policy = review.get("policy") if isinstance(review, Mapping) else None
+    if policy is not None and not isinstance(policy, Mapping):
+        raise ConfigError("must be a table with one sub-table per level", where="review.policy")
+    return ApprovalPolicy.from_mapping(policy)
