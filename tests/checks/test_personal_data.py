@@ -240,6 +240,7 @@ def test_unnamed_celebrity_visit_is_medium() -> None:
         "多くのお客様がご来店されました",
         "店長さんがおすすめする新メニュー",
         "Treat yourself this Friday",
+        "Band member Michael McDonald says hi",
     ],
 )
 def test_no_person_is_named(text: str) -> None:

@@ -99,9 +99,10 @@ SOURCE = re.compile(
 HEALTH_VERB_EN = words(
     r"cur(?:e|es|ed|ing)", r"treat(?:s|ed|ing|ment for)?", r"heal(?:s|ed|ing)?",
     r"prevent(?:s|ed|ing|ion of)?", r"revers(?:e|es|ed|ing)", r"fights?", r"fighting",
-    r"kill(?:s|ing)?", r"eliminat(?:e|es|ing)", r"eradicat(?:e|es|ing)",
+    r"kills", r"eliminat(?:e|es|ing)", r"eradicat(?:e|es|ing)",
     r"reliev(?:e|es|ing)", r"relief (?:for|from)", r"protect(?:s|ing)? (?:you )?against",
-    r"reduc(?:e|es|ing) (?:the )?risk of", r"lower(?:s|ing)?", r"get rid of", r"clears? up",
+    r"reduc(?:e|es|ing) (?:the )?risk of", r"lowers", r"lowering", r"lower (?:your|the)",
+    r"get rid of", r"clears? up",
     r"remedy for", r"combat(?:s|ing)?", r"beats", r"stops",
     r"wards? off", r"detox(?:es|ify|ifies)?",
 )  # fmt: skip

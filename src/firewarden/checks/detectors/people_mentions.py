@@ -18,8 +18,9 @@ _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"
 #: A person's name: a title and a surname, or two or three capitalised words.
 _NAME = rf"(?:{_TITLE}\s+{_CAP}(?:\s+{_CAP})?|{_CAP}(?:\s+(?:[A-Z]\.\s+)?{_CAP}){{1,2}})"
 _ROLE = (
-    r"(?:customer|client|guest|patron|shopper|diner|passenger|patient|member|visitor|buyer|"
-    r"subscriber|regular)s?"
+    # Not "member" or "regular": "band member Michael McDonald" is no customer.
+    r"(?:customer|client|guest|patron|shopper|diner|passenger|patient|visitor|buyer|"
+    r"subscriber)s?"
 )
 _VISIT_EN = (
     r"(?:visited|stopped by|dropped by|dropped in|came (?:in|by|to)|dined|ate|shopped|stayed|"
