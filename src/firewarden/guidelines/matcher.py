@@ -22,7 +22,7 @@ prefilter so that only a handful of rules run their regexes on a typical post.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,12 +36,14 @@ _LB = r"(?<![a-z0-9])"
 _RB = r"(?![a-z0-9])"
 #: What may sit between the characters of a Japanese phrase without hiding it.
 _JA_GAP = "[ーっ・ ]*"
-#: What may separate the words of a Latin phrase: a space, a hyphen, an underscore, or nothing.
-_JOIN = r"[\s\-_]*"
+#: What separates the words of a Latin phrase (or nothing: see :func:`compile_phrase`).
+_SEP = r"[\s\-_]+"
 _WORD_SPLIT = re.compile(r"[\s\-_]+")
 _RUNS = re.compile(r"(.)\1*", re.DOTALL)
-_SQUEEZE = re.compile(r"(.)\1+", re.DOTALL)
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+#: One token of a token pattern's wildcard, and what separates two tokens.
+_ANY_TOKEN = r"[a-z0-9]+(?:'[a-z]+)?"
+_TOKEN_SEP = r"[^a-z0-9]+"
 _GAP_ITEM = re.compile(r"^\*\{(\d+),(\d+)\}$")
 _CONSONANT = frozenset("bcdfghjklmnpqrstvwxz")
 
@@ -64,99 +66,201 @@ def _stretch(word: str, *, exact_last: bool = False) -> str:
         if c == "'":
             out.append("'?")
         elif "a" <= c <= "z" and not (exact_last and i == len(runs) - 1):
-            out.append(f"{c}+" if n == 1 else f"{c}{{{n},}}")
+            # "cc*" rather than "c+": a leading literal lets the regex engine skip ahead fast.
+            out.append(c * n + c + "*")
         else:
             out.append(re.escape(run))
     return "".join(out)
 
 
-def _inflected(word: str) -> tuple[str, str]:
-    """The regex of a word allowing English inflections, and its always-present stem."""
+def _inflected(word: str) -> str:
+    """The regex of a word allowing the English inflections :func:`word_forms` lists."""
     if len(word) < 3 or not ("a" <= word[-1] <= "z"):
-        return _stretch(word), word
+        return _stretch(word)
     if len(word) == 3 and word.endswith("ie"):  # die, lie, tie: dying, lied
-        stem = word[:-2]
-        return _stretch(stem) + "(?:ie[sd]?|ying)", stem
+        return _stretch(word[:-2]) + "(?:ie[sd]?|ying)"
     if word.endswith("e") and len(word) >= 4:  # joke: jokes, joked, joking, joker
-        stem = word[:-1]
-        return _stretch(stem, exact_last=True) + "(?:e+(?:s|d|rs?|y)?|ing)", stem
+        return _stretch(word[:-1], exact_last=True) + "(?:e+(?:s|d|rs?|y)?|ing)"
     if word.endswith("y") and word[-2] in _CONSONANT:  # marry: married, marries, marrying
-        stem = word[:-1]
-        return _stretch(stem) + "(?:y(?:ing|s)?|ie[srd]|iest|yed)", stem
-    return _stretch(word) + "(?:s|es|ed|d|ing|ers?|y)?", word
+        return _stretch(word[:-1]) + "(?:y(?:ing|s)?|ie[srd]|iest|yed)"
+    return _stretch(word) + "(?:s|es|ed|d|ing|ers?|y)?"
 
 
-def anchor_of(stem: str) -> str | None:
-    """The prefilter key of a word: its first (up to) three letters with runs squeezed."""
-    stem = stem.lstrip("#@'\"")
-    if not stem:
+def word_forms(word: str) -> set[str]:
+    """Every spelling :func:`_inflected` accepts for a word, before letters are stretched."""
+    if len(word) < 3 or not ("a" <= word[-1] <= "z"):
+        return {word}
+    if len(word) == 3 and word.endswith("ie"):
+        return {word[:-2] + e for e in ("ie", "ies", "ied", "ying")}
+    if word.endswith("e") and len(word) >= 4:
+        return {word[:-1] + e for e in ("e", "es", "ed", "er", "ers", "ey", "ing")}
+    if word.endswith("y") and word[-2] in _CONSONANT:
+        endings = ("y", "ying", "ys", "ies", "ier", "ied", "iest", "yed")
+        return {word[:-1] + e for e in endings}
+    return {word + e for e in ("", "s", "es", "ed", "d", "ing", "er", "ers", "y")}
+
+
+def _squeeze(word: str) -> str:
+    return _LETTER_RUN.sub(r"\1", word)
+
+
+def _word_keys(word: str, *, inflect: bool) -> set[str] | None:
+    """Prefilter keys of a phrase's first word: the text words it can appear as (squeezed).
+
+    Texts are keyed by their ASCII words with letter runs squeezed (``fuuuck`` -> ``fuck``),
+    so a word is keyed by its squeezed forms; a word with inner punctuation (``f*ck``,
+    ``don't``) by its first run of letters, as the text's words split there too.
+    """
+    word = word.lstrip("#@'\"")
+    if not word:
         return None
-    if not stem[0].isascii():
-        return stem[0]
-    head = _ASCII_WORD.match(_SQUEEZE.sub(r"\1", stem))
-    return head.group()[:3] if head else None
+    if not word[0].isascii():
+        return {word[0]}
+    head = _ASCII_WORD.match(word)
+    if head is None:
+        return None
+    if head.group() == word:
+        return {_squeeze(f) for f in (word_forms(word) if inflect else {word})}
+    keys = {_squeeze(head.group())}
+    bare = word.replace("'", "")
+    if _ASCII_WORD.fullmatch(bare):  # "don't" may be written "dont"
+        keys.update(_squeeze(f) for f in (word_forms(bare) if inflect else {bare}))
+    return keys
 
 
-def compile_phrase(phrase: str) -> tuple[str, str | None]:
-    """The regex source of one phrase and its prefilter anchor; ValueError if it is empty."""
+#: Words too common to pick a rule out of a post; the prefilter keys on rarer words.
+_STOPWORDS = (
+    "a an the to of in on at for from by with and or but if so as is are was were be been "
+    "am do does did not no i me my we us our you your he him his she her they them their it "
+    "its this that these those there here what who when will would can could all get got "
+    "just like have has had one up out"
+)
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+def _selectivity(keys: set[str] | frozenset[str] | None) -> tuple[int, int]:
+    """Sort key for choosing prefilter keys: no stopwords first, then fewest keys."""
+    if keys is None:
+        return (2, 0)
+    return (1 if keys & STOPWORDS else 0, len(keys))
+
+
+def compile_phrase(phrase: str) -> tuple[list[str], set[str] | None]:
+    """The regex sources of one phrase and its prefilter keys; ValueError if it is empty.
+
+    A Latin phrase of several words matches them separated (by spaces, hyphens or
+    underscores) or written as one word (``e-mail``, ``e mail``, ``email``; ``#blacklivesmatter``).
+    """
     folded = fold_pattern(phrase).strip()
     if not folded:
         raise ValueError(f"the phrase {phrase!r} is empty after folding")
+    keys: set[str] | None
     if is_cjk(folded):
         chars = [c for c in folded if not c.isspace()]
-        body = _JA_GAP.join(re.escape(c) for c in chars)
-        anchor = anchor_of(folded)
+        bodies = [_JA_GAP.join(re.escape(c) for c in chars)]
+        keys = {next(c for c in chars if not c.isascii())}
     else:
         words = [w for w in _WORD_SPLIT.split(folded) if w]
         if not words:
             raise ValueError(f"the phrase {phrase!r} has no words")
-        last, stem = _inflected(words[-1])
-        body = _JOIN.join([*(_stretch(w) for w in words[:-1]), last])
-        anchor = anchor_of(words[0] if len(words) > 1 else stem)
-    left = _LB if folded[0].isascii() and folded[0].isalnum() else ""
+        last = _inflected(words[-1])
+        stretched = [_stretch(w) for w in words[:-1]]
+        bodies = [_SEP.join([*stretched, last])]
+        options = [_word_keys(w, inflect=i == len(words) - 1) for i, w in enumerate(words)]
+        keys = min(options, key=_selectivity)
+        if len(words) > 1:
+            bodies.append("".join([*stretched, last]))
+            joined = _word_keys("".join(words), inflect=True)
+            keys = None if keys is None or joined is None else keys | joined
+    left = _LB if _bounded(folded) else ""
     right = _RB if folded[-1].isascii() and folded[-1].isalnum() else ""
-    return f"{left}{body}{right}", anchor
+    return [f"{left}{body}{right}" for body in bodies], keys
+
+
+def _bounded(folded: str) -> bool:
+    """Whether a folded phrase needs a word boundary before it."""
+    return folded[0].isascii() and folded[0].isalnum()
 
 
 def compile_phrases(phrases: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
-    """One alternation regex for many phrases (longest first) and their anchors."""
-    parts: list[tuple[int, str]] = []
+    """One alternation regex for many phrases (longest first) and their anchors.
+
+    The word boundary is written once, before the alternation, so that every alternative
+    starts with a literal character: the regex engine then rejects most positions at once
+    (an alternation of lookbehinds is tens of times slower).
+    """
+    bounded: list[tuple[int, str]] = []
+    free: list[tuple[int, str]] = []
     anchors: set[str] = set()
     always = False
     for p in phrases:
-        source, anchor = compile_phrase(p)
-        parts.append((len(p), source))
-        if anchor is None:
+        sources, keys = compile_phrase(p)
+        for source in sources:
+            if source.startswith(_LB):
+                bounded.append((len(p), source[len(_LB) :]))
+            else:
+                free.append((len(p), source))
+        if keys is None:
             always = True
         else:
-            anchors.add(anchor)
-    parts.sort(key=lambda x: -x[0])
-    pattern = re.compile("|".join(f"(?:{s})" for _, s in parts))
+            anchors.update(keys)
+    parts = []
+    if bounded:
+        bounded.sort(key=lambda x: -x[0])
+        parts.append(_fast_alternation([s for _, s in bounded], "[a-z0-9]"))
+    if free:
+        free.sort(key=lambda x: -x[0])
+        parts.append("|".join(s for _, s in free))
+    pattern = re.compile("|".join(parts))
     return pattern, None if always else frozenset(anchors)
 
 
-def _token_item(item: str) -> tuple[str, set[str] | None]:
+def _fast_alternation(bodies: Sequence[str], before: str) -> str:
+    """Alternatives that must not follow a ``before`` character, shaped for speed.
+
+    Alternatives are grouped by their first letter and the boundary is checked after it
+    (``f(?<![a-z0-9].)(?:uck|art)``), so every branch starts with a literal: the regex engine
+    then skips positions whose letter starts no alternative, and tries few branches at others.
+    """
+    groups: dict[str, list[str]] = {}
+    other = []
+    for body in bodies:
+        if body and body[0].isascii() and body[0].isalnum():
+            groups.setdefault(body[0], []).append(body[1:])
+        else:
+            other.append(body)
+    parts = [f"{c}(?<!{before}.)(?:{'|'.join(rest)})" for c, rest in groups.items()]
+    if other:
+        parts.append(f"(?<!{before})(?:{'|'.join(other)})")
+    return "|".join(parts)
+
+
+def _token_item(item: str) -> tuple[list[str], set[str] | None]:
     """The regex of one token-pattern item (``alt1|alt2``, ``*`` or ``*{m,n}``)."""
     if item == "*":
-        return r"\S+", None
+        return [_ANY_TOKEN], None
     sources = []
     anchors: set[str] | None = set()
     for alt in item.split("|"):
         folded = fold_pattern(alt).strip()
         if not folded or any(c.isspace() for c in folded):
             raise ValueError(f"token alternative {alt!r} must be one word")
-        source, stem = _inflected(folded)
-        sources.append(source)
-        key = anchor_of(stem)
-        if key is None or anchors is None:
+        sources.append(_inflected(folded))
+        keys = _word_keys(folded, inflect=True)
+        if keys is None or anchors is None:
             anchors = None
         else:
-            anchors.add(key)
-    return "(?:" + "|".join(sources) + ")", anchors
+            anchors.update(keys)
+    return sources, anchors
 
 
 def compile_tokens(pattern: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
-    """A token-sequence pattern as a regex over the space-joined tokens of a field."""
+    """A token-sequence pattern as a regex over the folded text.
+
+    Tokens are words; whatever lies between two words (spaces, punctuation) separates them,
+    as in :func:`firewarden.text.tokens.tokenize`. Matching the folded text directly keeps
+    the spans exact and avoids building a token string per post.
+    """
     items = list(pattern)
     while items and (items[0] == "*" or _GAP_ITEM.match(items[0])):
         items.pop(0)
@@ -172,15 +276,19 @@ def compile_tokens(pattern: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
             low, high = int(gap.group(1)), int(gap.group(2))
             if low > high:
                 raise ValueError(f"gap {item!r}: the minimum is larger than the maximum")
-            out.append(rf"(?:\S+ ){{{low},{high}}}")
+            out.append(f"(?:{_ANY_TOKEN}{_TOKEN_SEP}){{{low},{high}}}")
             continue
         if item.startswith("*") and item != "*":
             raise ValueError(f"{item!r}: write a gap as *{{m,n}}, e.g. *{{0,3}}")
-        source, keys = _token_item(item)
-        if anchors is None and keys is not None:
-            anchors = frozenset(keys)
-        out.append(source + (" " if i < len(items) - 1 else ""))
-    return re.compile(r"(?<!\S)" + "".join(out) + r"(?!\S)"), anchors
+        sources, keys = _token_item(item)
+        if out:
+            source = "(?:" + "|".join(sources) + ")"
+        else:  # the first word: shaped so the engine skips ahead fast
+            source = "(?:" + _fast_alternation(sources, "[a-z0-9]") + ")"
+        if keys is not None and _selectivity(keys) < _selectivity(anchors):
+            anchors = frozenset(keys)  # every word must be present: key on the rarest
+        out.append(source + (_TOKEN_SEP if i < len(items) - 1 else ""))
+    return re.compile("".join(out) + _RB), anchors
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,9 +299,12 @@ class Near:
     within: int
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        found = [[m.span() for m in g.finditer(text)] for g in self.groups]
-        if not all(found):
-            return []
+        found = []
+        for group in self.groups:  # stop at the first group that is absent
+            spans = [m.span() for m in group.finditer(text)]
+            if not spans:
+                return []
+            found.append(spans)
         out = []
         for s, e in found[0]:
             lo, hi = s, e
@@ -214,52 +325,13 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 def compile_near(groups: Sequence[str], within: int) -> tuple[Near, Anchors]:
     """A proximity block; each group is ``alt1|alt2`` of phrases."""
     compiled = []
-    anchors: Anchors = None
-    for i, group in enumerate(groups):
+    options: list[Anchors] = []
+    for group in groups:
         pattern, keys = compile_phrases([a for a in group.split("|") if a.strip()])
         compiled.append(pattern)
-        if i == 0:
-            anchors = keys
-    return Near(tuple(compiled), within), anchors
-
-
-class TokenText:
-    """A field's tokens joined by single spaces, with the folded span of each token."""
-
-    __slots__ = ("ends", "starts", "text", "token_starts")
-
-    def __init__(self, field: Field) -> None:
-        words = [t.text for t in field.tokens]
-        self.text = " ".join(words)
-        self.starts = [t.start for t in field.tokens]
-        self.ends = [t.end for t in field.tokens]
-        pos = 0
-        self.token_starts = []
-        for w in words:
-            self.token_starts.append(pos)
-            pos += len(w) + 1
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span of the joined text to the folded text."""
-        import bisect
-
-        i = bisect.bisect_right(self.token_starts, start) - 1
-        j = bisect.bisect_right(self.token_starts, max(start, end - 1)) - 1
-        return self.starts[i], self.ends[j]
-
-
-_last_tokens: tuple[object, TokenText] | None = None
-
-
-def token_text(field: Field) -> TokenText:
-    """The joined tokens of a field, cached for the field last asked about."""
-    global _last_tokens
-    last = _last_tokens
-    if last is not None and last[0] is field:
-        return last[1]
-    joined = TokenText(field)
-    _last_tokens = (field, joined)
-    return joined
+        options.append(keys)
+    # Every group must be present, so the most selective group's keys suffice.
+    return Near(tuple(compiled), within), min(options, key=_selectivity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,10 +354,8 @@ class CompiledMatch:
             spans.extend(m.span() for m in self.phrase_pattern.finditer(text))
         for rx in self.regexes:
             spans.extend(m.span() for m in rx.finditer(text) if m.end() > m.start())
-        if self.tokens and field.tokens:
-            joined = token_text(field)
-            for tp in self.tokens:
-                spans.extend(joined.span(*m.span()) for m in tp.finditer(joined.text))
+        for tp in self.tokens:
+            spans.extend(m.span() for m in tp.finditer(text))
         for near in self.near:
             spans.extend(near.find(text))
         if len(spans) > 1:
@@ -337,14 +407,13 @@ def build_match(
     )
 
 
+_ASCII_CHARS = frozenset(chr(i) for i in range(128))
+_LETTER_RUN = re.compile(r"([a-z])\1+")
+
+
 def text_keys(text: str) -> set[str]:
-    """The prefilter keys present in a folded text (see :func:`anchor_of`)."""
-    keys = set(text)
-    for w in _ASCII_WORD.findall(_SQUEEZE.sub(r"\1", text)):
-        keys.add(w[:2])
-        keys.add(w[:3])
+    """The prefilter keys of a folded text: its ASCII words (letter runs squeezed) and its
+    non-ASCII characters (Japanese phrases match inside words). See :func:`_word_keys`."""
+    keys = set(text).difference(_ASCII_CHARS)
+    keys.update(_ASCII_WORD.findall(_LETTER_RUN.sub(r"\1", text)))
     return keys
-
-
-def match_all(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
-    return any(p.search(text) for p in patterns)
