@@ -18,12 +18,14 @@ from firewarden.guidelines.model import Guidelines
 
 CATEGORY = "misleading"
 
-_KEIHYO = "景品表示法 第5条第1号 (優良誤認表示 / misleading representation), Japan"
-_NO1 = "消費者庁「No.1表示に関する実態調査報告書」2024 (https://www.caa.go.jp/)"
-_FTC_ACT = "FTC Act §5 (deceptive advertising), https://www.ftc.gov/legal-library/browse/statutes/federal-trade-commission-act"
-_FTC_HEALTH = "FTC Health Products Compliance Guidance (2022), https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance"
-_YAKKI = "薬機法 (医薬品医療機器等法) 第66条・第68条: 医薬品的な効能効果の標ぼう禁止, Japan"
-_KENKO = "健康増進法 第65条 (健康食品の誇大表示の禁止), Japan"
+_KEIHYO = "景品表示法 第5条第1号 優良誤認表示 (Japan: misleading representation)"
+_NO1 = "消費者庁「No.1表示に関する実態調査報告書」2024年 (https://www.caa.go.jp/)"
+_FTC_ACT = "FTC Act §5 on deceptive advertising (https://www.ftc.gov/legal-library/browse/statutes/federal-trade-commission-act)"
+_FTC_HEALTH = "FTC Health Products Compliance Guidance 2022 (https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance)"
+_YAKKI = (
+    "薬機法 第66条・第68条 医薬品的な効能効果の標ぼう禁止 (Japan: efficacy claims for non-drugs)"
+)
+_KENKO = "健康増進法 第65条 誇大表示の禁止 (Japan: exaggerated health food claims)"
 
 #: English negations just before a health verb ("does not cure", "isn't intended to treat").
 _NEGATED_EN = re.compile(r"(?:\bnot(?! only)|n't|\bnever|\bno)\b[^.!?;]{0,40}$")

@@ -22,11 +22,11 @@ from firewarden.text.tokens import Token, hashtags
 
 CATEGORY = "disclosure"
 REFERENCES = (
-    "US FTC Endorsement Guides, 16 CFR Part 255 "
+    "US FTC Endorsement Guides 16 CFR Part 255 "
     "(https://www.ecfr.gov/current/title-16/chapter-I/subchapter-B/part-255)",
-    "FTC, Disclosures 101 for Social Media Influencers "
+    "FTC Disclosures 101 for Social Media Influencers "
     "(https://www.ftc.gov/business-guidance/resources/disclosures-101-social-media-influencers)",
-    "消費者庁 ステルスマーケティング規制: 景品表示法第5条第3号の指定告示, 2023年10月1日施行 "
+    "消費者庁 ステルスマーケティング規制 景品表示法第5条第3号の指定告示 2023年10月1日施行 "
     "(https://www.caa.go.jp/policies/policy/representation/fair_labeling/stealth_marketing/)",
 )
 

@@ -24,9 +24,8 @@ from firewarden.text.normalize import fold_pattern
 
 CATEGORY = "privacy-leak"
 
-_APPI = "Act on the Protection of Personal Information (個人情報保護法), Japan"
-_PPC = "https://www.ppc.go.jp/en/legal/"
-_GDPR = "GDPR Art. 5-6 (lawful processing of personal data)"
+_APPI = "個人情報保護法 (Japan: Act on the Protection of Personal Information)"
+_PPC = "Personal Information Protection Commission (https://www.ppc.go.jp/en/legal/)"
 _PCI = "PCI DSS (https://www.pcisecuritystandards.org/)"
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
