@@ -4,8 +4,6 @@ the code it drives and is attached here."""
 from __future__ import annotations
 
 import importlib
-import sys
-
 from pathlib import Path
 
 import click
@@ -13,7 +11,6 @@ import click
 from firewarden import __version__
 from firewarden.config import Config, load_config
 from firewarden.errors import FirewardenError
-
 
 #: Subcommands loaded on first use, so ``firewarden check`` does not import the web stack.
 _LAZY: dict[str, str] = {
@@ -78,9 +75,7 @@ def current_config() -> Config:
 
 
 @cli.command("init")
-@click.argument(
-    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path(".")
-)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init_command(directory: Path, force: bool) -> None:
     """Write a commented firewarden.toml and a starter company guideline pack."""
@@ -88,7 +83,7 @@ def init_command(directory: Path, force: bool) -> None:
 
     for path in write_starter(directory, force=force):
         click.echo(f"wrote {path}")
-    click.echo("next: edit guidelines/company.yaml, then try: firewarden check \"Your draft\"")
+    click.echo('next: edit guidelines/company.yaml, then try: firewarden check "Your draft"')
 
 
 def _attach() -> None:
@@ -103,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

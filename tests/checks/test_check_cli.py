@@ -45,8 +45,16 @@ def test_context_options_reach_the_check(runner: CliRunner) -> None:
     calm = runner.invoke(cli, ["check", text, "--format", "json", "--at", "2025-06-03"])
     storm = runner.invoke(
         cli,
-        ["check", text, "--format", "json", "--at", "2025-06-03",
-         "--event", "hurricane making landfall on the coast"],
+        [
+            "check",
+            text,
+            "--format",
+            "json",
+            "--at",
+            "2025-06-03",
+            "--event",
+            "hurricane making landfall on the coast",
+        ],
     )
     assert json.loads(storm.output)["score"] > json.loads(calm.output)["score"]
 

@@ -59,8 +59,9 @@ def test_level_is_the_gravest_finding_and_score_stays_in_its_band() -> None:
 
 
 def test_info_findings_do_not_raise_the_level() -> None:
-    report = run("a tag", Context(), Guidelines(), [WordDetector("tag", "unvetted-hashtag",
-                                                                Severity.INFO)])
+    report = run(
+        "a tag", Context(), Guidelines(), [WordDetector("tag", "unvetted-hashtag", Severity.INFO)]
+    )
     assert report.level is Level.NONE
     assert len(report.findings) == 1
 
@@ -118,8 +119,12 @@ def test_overlapping_findings_of_one_category_keep_the_gravest() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "empty"), ("   \n", "empty"), ("x" * (MAX_TEXT_CHARS + 1), "limit"),
-     ("bad \udcff byte", "UTF-8")],
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("x" * (MAX_TEXT_CHARS + 1), "limit"),
+        ("bad \udcff byte", "UTF-8"),
+    ],
 )
 def test_bad_text_is_refused_with_a_clear_message(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):

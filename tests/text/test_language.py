@@ -10,4 +10,5 @@ def test_japanese_with_english_hashtag_stays_ja() -> None:
 
 
 def test_english_with_a_store_name_in_japanese_stays_en() -> None:
-    assert detect_language("Visit our new store in Shibuya, called 渋谷, this weekend for the opening") == "en"
+    text = "Visit our new store in Shibuya, called 渋谷, this weekend for the opening"
+    assert detect_language(text) == "en"

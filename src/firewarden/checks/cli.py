@@ -4,45 +4,87 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from firewarden.checks.context import Context, parse_when
+from firewarden.checks.engine import Detector
 from firewarden.checks.records import BadRecord, read_records
 from firewarden.checks.render import render_report
 from firewarden.checks.types import Level, Report
 from firewarden.errors import FirewardenError, InputError
+from firewarden.guidelines.model import Guidelines
 
 _LEVELS = [lv.label for lv in Level]
 
 
 @click.command("check")
 @click.argument("text", required=False)
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Check every record of a JSONL file or YAML list (id, text, context).")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check every record of a JSONL file or YAML list (id, text, context).",
+)
 @click.option("--at", "at", metavar="DATE", help="When the post goes out (YYYY-MM-DD[THH:MM]).")
-@click.option("--event", "events", multiple=True, metavar="TEXT",
-              help="Something happening in the world at that time (repeatable).")
-@click.option("--events-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML or text file of active events (one per line).")
-@click.option("--account", type=click.Choice(["corporate", "personal"]), default=None,
-              help="The kind of account the post goes out from (default: corporate).")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    metavar="TEXT",
+    help="Something happening in the world at that time (repeatable).",
+)
+@click.option(
+    "--events-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML or text file of active events (one per line).",
+)
+@click.option(
+    "--account",
+    type=click.Choice(["corporate", "personal"]),
+    default=None,
+    help="The kind of account the post goes out from (default: corporate).",
+)
 @click.option("--handle", default="", help="The account's handle (for per-account guidelines).")
 @click.option("--sponsored", is_flag=True, help="The post is paid for or sponsored.")
-@click.option("--attachment", default="", metavar="TEXT",
-              help="A description (alt text) of the attached image or video.")
-@click.option("--past-post", "past_posts", multiple=True, metavar="TEXT",
-              help="An example of the account's usual voice (repeatable).")
-@click.option("--guidelines", "guideline_paths", multiple=True,
-              type=click.Path(exists=True, path_type=Path),
-              help="A company guideline pack (file or folder) layered over the built-in packs.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
-              show_default=True)
-@click.option("--fail-on", type=click.Choice(_LEVELS), default=None,
-              help="Exit 1 when any report is at or above this level.")
-@click.option("--color/--no-color", default=None, help="Highlight findings (default: on a terminal).")
+@click.option(
+    "--attachment",
+    default="",
+    metavar="TEXT",
+    help="A description (alt text) of the attached image or video.",
+)
+@click.option(
+    "--past-post",
+    "past_posts",
+    multiple=True,
+    metavar="TEXT",
+    help="An example of the account's usual voice (repeatable).",
+)
+@click.option(
+    "--guidelines",
+    "guideline_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A company guideline pack (file or folder) layered over the built-in packs.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_LEVELS),
+    default=None,
+    help="Exit 1 when any report is at or above this level.",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Highlight findings (default: on a terminal)."
+)
 def check_command(
     text: str | None,
     input_path: Path | None,
@@ -67,9 +109,8 @@ def check_command(
     from firewarden.checks import resolve_guidelines
     from firewarden.checks.detectors import default_detectors
     from firewarden.checks.engine import run
-    from firewarden.world.events import read_events_file
-
     from firewarden.cli import current_config
+    from firewarden.world.events import read_events_file
 
     if (text is None) == (input_path is None):
         raise click.UsageError("give the draft TEXT or --input FILE (one of them)")
@@ -112,30 +153,43 @@ def check_command(
         assert input_path is not None
         worst, failures = _batch(input_path, with_options, guidelines, detectors, fmt, use_color)
         if failures:
-            click.echo(f"{failures} record(s) could not be checked; see the messages above.",
-                       err=True)
+            click.echo(
+                f"{failures} record(s) could not be checked; see the messages above.", err=True
+            )
             sys.exit(2)
     if threshold is not None and worst >= threshold:
         sys.exit(1)
 
 
-def _batch(path: Path, with_options, guidelines, detectors, fmt: str, use_color: bool):  # type: ignore[no-untyped-def]
+def _batch(
+    path: Path,
+    with_options: Callable[[Context], Context],
+    guidelines: Guidelines,
+    detectors: Sequence[Detector],
+    fmt: str,
+    use_color: bool,
+) -> tuple[Level, int]:
     from firewarden.checks.engine import run
 
     records = list(read_records(path))
     worst = Level.NONE
     failures = 0
-    collected = []
+    collected: list[dict[str, object]] = []
     show_progress = sys.stderr.isatty() and len(records) > 50
-    with click.progressbar(records, label="checking", file=sys.stderr,
-                           hidden=not show_progress) as bar:
+    with click.progressbar(
+        records, label="checking", file=sys.stderr, hidden=not show_progress
+    ) as bar:
         for rec in bar:
             if isinstance(rec, BadRecord):
                 failures += 1
                 click.echo(f"error: {rec.error}", err=True)
                 if fmt == "jsonl":
-                    click.echo(json.dumps({"id": rec.id, "error": str(rec.error.message),
-                                           "where": rec.where}, ensure_ascii=False))
+                    click.echo(
+                        json.dumps(
+                            {"id": rec.id, "error": str(rec.error.message), "where": rec.where},
+                            ensure_ascii=False,
+                        )
+                    )
                 continue
             try:
                 report = run(rec.text, with_options(rec.context), guidelines, detectors)
@@ -143,8 +197,12 @@ def _batch(path: Path, with_options, guidelines, detectors, fmt: str, use_color:
                 failures += 1
                 click.echo(f"error: {rec.where}: {exc}", err=True)
                 if fmt == "jsonl":
-                    click.echo(json.dumps({"id": rec.id, "error": exc.message, "where": rec.where},
-                                          ensure_ascii=False))
+                    click.echo(
+                        json.dumps(
+                            {"id": rec.id, "error": exc.message, "where": rec.where},
+                            ensure_ascii=False,
+                        )
+                    )
                 continue
             worst = max(worst, report.level)
             if fmt == "jsonl":
@@ -153,8 +211,7 @@ def _batch(path: Path, with_options, guidelines, detectors, fmt: str, use_color:
                 collected.append({"id": rec.id, **report.to_dict()})
             else:
                 click.echo(f"── {rec.id} ──")
-                click.echo(render_report(rec.text, rec.context.attachment, report,
-                                         color=use_color))
+                click.echo(render_report(rec.text, rec.context.attachment, report, color=use_color))
     if fmt == "json":
         click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
     return worst, failures
@@ -170,5 +227,6 @@ def _read_stdin() -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"standard input is not valid UTF-8 (byte {exc.start})",
-                         hint="send the draft as UTF-8") from None
+        raise InputError(
+            f"standard input is not valid UTF-8 (byte {exc.start})", hint="send the draft as UTF-8"
+        ) from None

@@ -67,8 +67,9 @@ def _jsonl_records(content: str, name: str) -> Iterator[Record | BadRecord]:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             yield BadRecord(
-                str(number), where, InputError(f"not valid JSON ({exc.msg}, column {exc.colno})",
-                                               where=where)
+                str(number),
+                where,
+                InputError(f"not valid JSON ({exc.msg}, column {exc.colno})", where=where),
             )
             continue
         yield _record(raw, where, default_id=str(number))

@@ -47,7 +47,7 @@ def render_report(text: str, attachment: str, report: Report, *, color: bool = F
     for f in report.findings:
         sev = f.severity.label.upper()
         tag = f"{_COLOR[f.severity]}{sev}{_RESET}" if color else sev
-        where = f" \"{f.excerpt}\"" if f.excerpt else ""
+        where = f' "{f.excerpt}"' if f.excerpt else ""
         field = " (attachment)" if f.field == "attachment" else ""
         lines.append(f"- {tag} {f.category}{where}{field}")
         lines.append(f"    why: {f.message}")
@@ -60,5 +60,5 @@ def render_report(text: str, attachment: str, report: Report, *, color: bool = F
             ref += "; see " + ", ".join(f.references)
         lines.append(f"    rule: {ref}")
     for f in report.suppressed:
-        lines.append(f"- allowed by your guidelines: \"{f.excerpt}\" ({f.rule_id})")
+        lines.append(f'- allowed by your guidelines: "{f.excerpt}" ({f.rule_id})')
     return "\n".join(lines)

@@ -101,9 +101,7 @@ def case_risks(record: Record) -> tuple[str, ...]:
     return tuple(str(r) for r in risks)
 
 
-def evaluate_cases(
-    records: Iterable[Record], check: Callable[[Record], Report]
-) -> CasesEvaluation:
+def evaluate_cases(records: Iterable[Record], check: Callable[[Record], Report]) -> CasesEvaluation:
     """Check every case and gather recall, false blocks and per-category figures."""
     outcomes = []
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

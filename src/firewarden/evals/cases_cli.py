@@ -13,11 +13,16 @@ from firewarden.checks.types import Report
 
 
 @click.command("cases")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--guidelines", "guideline_paths", multiple=True,
-              type=click.Path(exists=True, path_type=Path),
-              help="Company guideline packs layered over the built-in packs.")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--guidelines",
+    "guideline_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Company guideline packs layered over the built-in packs.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fmt: str) -> None:
     """Evaluate the check on labelled cases (YAML or JSONL shaped like the case library).
@@ -52,8 +57,9 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
     else:
         d = result.to_dict()
         click.echo(f"risky cases:  {d['risky']:>4}   caught at medium+: {result.recall:.1%}")
-        click.echo(f"benign cases: {d['benign']:>4}   false blocks:      "
-                   f"{result.false_block_rate:.1%}")
+        click.echo(
+            f"benign cases: {d['benign']:>4}   false blocks:      {result.false_block_rate:.1%}"
+        )
         click.echo("")
         click.echo(f"{'category':<22}{'cases':>6}{'caught':>8}{'named':>7}")
         for cat, f in sorted(result.by_category.items()):
@@ -62,8 +68,9 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
             click.echo("\nmissed (below medium):")
             for o in result.misses:
                 found = ", ".join(sorted(o.found)) or "nothing"
-                click.echo(f"  {o.id} [{o.level.label}] risks: {', '.join(o.risks)}; "
-                           f"found: {found}")
+                click.echo(
+                    f"  {o.id} [{o.level.label}] risks: {', '.join(o.risks)}; found: {found}"
+                )
         if result.false_blocks:
             click.echo("\nfalse blocks (benign at medium+):")
             for o in result.false_blocks:

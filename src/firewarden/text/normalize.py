@@ -80,7 +80,6 @@ def fold(text: str) -> Folded:
     i = 0
     n = len(text)
     while i < n:
-        ch = text[i]
         # Half-width katakana take their voicing mark as a separate character (ﾊﾞ).
         width = 2 if i + 1 < n and text[i + 1] in "\uff9e\uff9f\u3099\u309a" else 1
         for c in fold_char(text[i : i + width]):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[#@][\w\u3040-\u30ff\u4e00-\u9fff]+|[a-z0-9]+(?:'[a-z]+)?|[^\W\d_a-z]", re.UNICODE)
+_TOKEN = re.compile(
+    r"[#@][\w\u3040-\u30ff\u4e00-\u9fff]+|[a-z0-9]+(?:'[a-z]+)?|[^\W\d_a-z]", re.UNICODE
+)
 _HASHTAG = re.compile(r"(?<![\w&])[#＃]([\w\u3040-\u30ff\u4e00-\u9fff\u30fc]+)", re.UNICODE)
 
 
