@@ -35,6 +35,8 @@ class BadRecord:
     id: str
     where: str
     error: InputError
+    #: The record is well formed but has nothing to check (a video case with no description).
+    empty: bool = False
 
 
 def read_records(path: Path) -> Iterator[Record | BadRecord]:
@@ -119,6 +121,17 @@ def _record(raw: Any, where: str, *, default_id: str) -> Record | BadRecord:
         return BadRecord(rid, where, exc)
     if text is None and context.attachment:
         text = ""  # an image-only post: the attachment's description is what gets checked
+    if text is None:
+        return BadRecord(
+            rid,
+            where,
+            InputError(
+                "nothing to check: the record has neither text nor an attachment description",
+                where=where,
+                hint="add the post's text, or describe the image or video in context.attachment",
+            ),
+            empty=True,
+        )
     if not isinstance(text, str):
-        return BadRecord(rid, where, InputError("the record has no text", where=where))
+        return BadRecord(rid, where, InputError("the record's text must be text", where=where))
     return Record(id=rid, text=text, context=context, where=where, raw=raw)

@@ -39,10 +39,13 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
     guidelines = resolve_guidelines(list(guideline_paths) or None)
     detectors = default_detectors()
     records: list[Record] = []
+    unchecked: list[BadRecord] = []
     bad = 0
     for path in files:
         for rec in read_records(path):
-            if isinstance(rec, BadRecord):
+            if isinstance(rec, BadRecord) and rec.empty:
+                unchecked.append(rec)
+            elif isinstance(rec, BadRecord):
                 bad += 1
                 click.echo(f"error: {rec.error}", err=True)
             else:
@@ -53,7 +56,9 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
 
     result = evaluate_cases(records, one)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        data["not_checkable"] = [{"id": u.id, "where": u.where} for u in unchecked]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         d = result.to_dict()
         click.echo(f"risky cases:  {d['risky']:>4}   caught at medium+: {result.recall:.1%}")
@@ -75,6 +80,10 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
             click.echo("\nfalse blocks (benign at medium+):")
             for o in result.false_blocks:
                 click.echo(f"  {o.id} [{o.level.label}] found: {', '.join(sorted(o.found))}")
+    if unchecked:
+        click.echo(f"\nnot checkable ({len(unchecked)}: no text and no attachment description):")
+        for u in unchecked:
+            click.echo(f"  {u.id} ({u.where})")
     if bad:
         click.echo(f"{bad} record(s) could not be read; see the messages above.", err=True)
         sys.exit(2)
