@@ -80,7 +80,7 @@ def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fm
             click.echo("\nfalse blocks (benign at medium+):")
             for o in result.false_blocks:
                 click.echo(f"  {o.id} [{o.level.label}] found: {', '.join(sorted(o.found))}")
-    if unchecked:
+    if unchecked and fmt == "text":
         click.echo(f"\nnot checkable ({len(unchecked)}: no text and no attachment description):")
         for u in unchecked:
             click.echo(f"  {u.id} ({u.where})")
