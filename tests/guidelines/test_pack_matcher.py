@@ -132,3 +132,8 @@ def test_anchors_let_the_prefilter_skip_rules() -> None:
     }  # fmt: skip
     assert build_match(phrases=["クソ"]).anchors == {"く"}
     assert build_match(regexes=["x"]).anchors is None
+
+
+@pytest.mark.parametrize("text", ["Don’t do it", "don't do it", "dont do it"])
+def test_apostrophes_may_be_typographic_or_missing(text: str) -> None:
+    assert len(spans(text, phrases=["don't do it"])) == 1

@@ -3,10 +3,10 @@
 Evasions undone here: Unicode compatibility forms (full-width letters, half-width katakana,
 ligatures), case, diacritics on Latin letters, zero-width and other invisible characters,
 Cyrillic/Greek homoglyphs, leetspeak inside words (``sh1t``, ``@ss``), and letters spaced out
-(``f u c k``, ``f.u.c.k``). Katakana is folded to hiragana so that a Japanese rule written in
-either script matches both. Stretched letters (``fuuuuck``) are left alone here: the rule
-matcher compiles each letter run as "at least this many", so stretching cannot hide a word and
-``good`` never becomes ``god``.
+(``f u c k``, ``f.u.c.k``), typographic quotes and apostrophes (``don’t``). Katakana is
+folded to hiragana so that a Japanese rule written in either script matches both. Stretched
+letters (``fuuuuck``) are left alone here: the rule matcher compiles each letter run as "at
+least this many", so stretching cannot hide a word and ``good`` never becomes ``god``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ _HOMOGLYPHS = {
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s",
 }  # fmt: skip
+
+#: Typographic quotes and apostrophes folded to ASCII, so "don’t" matches a rule's "don't".
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u0060": "'",
+           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}  # fmt: skip
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
          "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}  # fmt: skip
@@ -59,7 +63,7 @@ def fold_char(ch: str) -> str:
         return ""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
-        c = _HOMOGLYPHS.get(c, c)
+        c = _HOMOGLYPHS.get(c) or _QUOTES.get(c, c)
         if "\u30a1" <= c <= "\u30f6":  # katakana -> hiragana
             c = chr(ord(c) - 0x60)
         elif c.isascii():
