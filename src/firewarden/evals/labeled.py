@@ -19,12 +19,14 @@ from firewarden.errors import InputError
 from firewarden.text.normalize import fold
 
 _POSITIVE = frozenset(
-    "1 true yes y offensive off hate hateful toxic abusive positive flag flagged".split()
-)
+    ("1", "true", "yes", "y", "offensive", "off", "hate", "hateful", "toxic", "abusive",
+     "positive", "flag", "flagged")
+)  # fmt: skip
 _NEGATIVE = frozenset(
-    "0 false no n not not-offensive notoffensive non-offensive not_offensive not-hate nothate "
-    "non-hate not_hate not-toxic non-toxic nontoxic not_toxic none neither clean negative ok pass".split()
-)
+    ("0", "false", "no", "n", "not", "not-offensive", "notoffensive", "non-offensive",
+     "not_offensive", "not-hate", "nothate", "non-hate", "not_hate", "not-toxic", "non-toxic",
+     "nontoxic", "not_toxic", "none", "neither", "clean", "negative", "ok", "pass")
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

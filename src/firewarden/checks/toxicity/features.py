@@ -16,7 +16,7 @@ the per-word character sums cacheable (see :mod:`firewarden.checks.toxicity.mode
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from itertools import pairwise
 
 from firewarden.text.normalize import Folded
 
@@ -42,15 +42,14 @@ _JA_RUN = re.compile(r"\S+")
 URL, USER = "<url>", "@user"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One English token: its feature form, its span in the folded text and whether it is a
-    word whose characters feed the character n-grams."""
+#: One English token: ``(form, start, end, is_word)``; the span is in the folded text and
+#: ``is_word`` says whether its characters feed the character n-grams. A plain tuple, because
+#: a tweet has dozens of tokens and the detector's budget is a few microseconds per word.
+Token = tuple[str, int, int, bool]
 
-    form: str
-    start: int
-    end: int
-    is_word: bool
+#: Raw token -> feature form; bounded, reset when full.
+_FORMS: dict[str, str] = {}
+_FORMS_LIMIT = 100_000
 
 
 def squeeze(word: str) -> str:
@@ -58,42 +57,61 @@ def squeeze(word: str) -> str:
     return _STRETCH.sub(r"\1\1", word) if len(word) > 2 else word
 
 
+def _word_form(tok: str) -> str:
+    form = _FORMS.get(tok)
+    if form is None:
+        form = squeeze(tok.replace("’", "'"))
+        if len(_FORMS) >= _FORMS_LIMIT:
+            _FORMS.clear()
+        _FORMS[tok] = form
+    return form
+
+
 def en_tokens(folded: Folded) -> list[Token]:
     """English tokens of a folded text, with spans in the folded text."""
     out: list[Token] = []
-    text = folded.text
+    append = out.append
     original = folded.original
     source = folded.source
-    for m in _EN_TOKEN.finditer(text):
+    for m in _EN_TOKEN.finditer(folded.text):
         kind = m.lastgroup
-        s, e = m.start(), m.end()
         tok = m.group()
-        if kind == "url" or tok == "url":
-            out.append(Token(URL, s, e, False))
-        elif kind == "mention" or (kind == "word" and original[source[s]] in _MENTION_MARKS):
+        s, e = m.span()
+        if kind == "word":
             # fold() reads "@user" as leetspeak ("auser"); the original character tells.
-            out.append(Token(USER, s, e, False))
+            if tok[0] == "a" and original[source[s]] in _MENTION_MARKS:
+                append((USER, s, e, False))
+            elif tok == "url":
+                append((URL, s, e, False))
+            else:
+                append((_word_form(tok), s, e, True))
         elif kind == "tag":
-            out.append(Token("#" + squeeze(tok[1:]), s, e, True))
+            append(("#" + _word_form(tok[1:]), s, e, True))
         elif kind == "sym":
-            out.append(Token(tok[:1] if tok[0] in "!?" else tok, s, e, False))
+            append((tok[:1] if tok[0] in "!?" else tok, s, e, False))
         else:
-            out.append(Token(squeeze(tok.replace("’", "'")), s, e, True))
+            append((URL if kind == "url" else USER, s, e, False))
     return out
 
 
 def en_word_ngrams(tokens: list[Token]) -> list[str]:
     """Word unigrams and bigrams (a hashtag also counts as its bare word)."""
-    forms = [t.form for t in tokens]
+    forms = [t[0] for t in tokens]
     grams = list(forms)
-    grams.extend(t.form[1:] for t in tokens if t.form[0] == "#" and len(t.form) > 1)
-    grams.extend(f"{a} {b}" for a, b in zip(forms, forms[1:], strict=False))
+    grams.extend(f[1:] for f in forms if f[0] == "#" and len(f) > 1)
+    grams.extend(f"{a} {b}" for a, b in pairwise(forms))
     return grams
 
 
-def char_key(token: Token) -> str:
+def char_key(form: str) -> str:
     """The string a word's character n-grams are read from (a hashtag without its ``#``)."""
-    return token.form[1:] if token.form[0] == "#" else token.form
+    return form[1:] if form[0] == "#" else form
+
+
+def n_char_ngrams(length: int) -> int:
+    """How many character n-grams :func:`en_char_ngrams` gives for a word of ``length``."""
+    padded = length + 2
+    return sum(max(0, padded - k + 1) for k in range(EN_CHAR_MIN, EN_CHAR_MAX + 1))
 
 
 def en_char_ngrams(word: str) -> list[str]:
@@ -121,7 +139,7 @@ def en_feature_counts(folded: Folded) -> tuple[list[str], list[str]]:
     """All English word and character n-grams of a text (for training)."""
     tokens = en_tokens(folded)
     chars: list[str] = []
-    for t in tokens:
-        if t.is_word:
-            chars.extend(en_char_ngrams(char_key(t)))
+    for form, _, _, is_word in tokens:
+        if is_word:
+            chars.extend(en_char_ngrams(char_key(form)))
     return en_word_ngrams(tokens), chars

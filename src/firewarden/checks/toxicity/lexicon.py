@@ -3,14 +3,15 @@
 The Japanese training data is small (a few hundred comments), so the model cannot learn the
 whole vocabulary of abuse from it; this list gives it the common slurs, insults, threats and
 vulgar words, and training learns how much one such word weighs. Words are matched on the
-folded text (katakana folded to hiragana). Short words written here in katakana only match
-when the draft writes them in katakana too, as a word of their own (``カス`` the insult, not
+folded text (katakana folded to hiragana). Katakana in a word here must be katakana in the
+draft too, and short katakana words must stand alone (``カス`` the insult, not
 ``かす`` in ``生かす`` nor ``カス`` in ``カスタード``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from firewarden.text.normalize import Folded, fold_pattern
 
@@ -41,42 +42,58 @@ JA_TERMS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _katakana_only(term: str) -> bool:
-    return len(term) <= 3 and all("\u30a0" <= ch <= "\u30ff" for ch in term)
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    #: For each character of the word, whether it must be written in katakana.
+    katakana: tuple[bool, ...]
+    #: A short all-katakana word must also stand alone (not inside a longer katakana word).
+    alone: bool
 
 
 def _is_katakana(ch: str) -> bool:
     return "\u30a0" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f"
 
 
-def _compile() -> tuple[re.Pattern[str], dict[str, bool]]:
-    # folded form -> True when every source spelling of it is a short katakana word
-    strict: dict[str, bool] = {}
+def _compile() -> tuple[re.Pattern[str], dict[str, list[_Spelling]]]:
+    spellings: dict[str, list[_Spelling]] = {}
     for term in JA_TERMS:
         key = fold_pattern(term)
-        strict[key] = strict.get(key, True) and _katakana_only(term)
-    alternation = "|".join(re.escape(k) for k in sorted(strict, key=len, reverse=True))
-    return re.compile(alternation), strict
+        mask = tuple(_is_katakana(ch) for ch in term) if len(key) == len(term) else ()
+        alone = len(term) <= 3 and all(mask) and bool(mask)
+        spellings.setdefault(key, []).append(_Spelling(mask, alone))
+    alternation = "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
+    return re.compile(alternation), spellings
 
 
-_PATTERN, _STRICT = _compile()
+_PATTERN, _SPELLINGS = _compile()
+
+
+def _written_as(folded: Folded, start: int, spelling: _Spelling) -> bool:
+    """Whether the draft writes the word at ``start`` in the spelling's script."""
+    original, source = folded.original, folded.source
+    for i, must in enumerate(spelling.katakana):
+        if must and not _is_katakana(original[source[start + i]]):
+            return False
+    if spelling.alone:
+        first = source[start]
+        last = source[start + len(spelling.katakana) - 1]
+        if first > 0 and _is_katakana(original[first - 1]):
+            return False
+        if last + 1 < len(original) and _is_katakana(original[last + 1]):
+            return False
+    return True
 
 
 def ja_lexicon_hits(folded: Folded) -> list[tuple[int, int]]:
-    """Spans (in the folded text) of lexicon words in a Japanese text."""
+    """Spans (in the folded text) of lexicon words in a Japanese text.
+
+    Katakana in a lexicon word must be katakana in the draft too (``ダサい`` is not the
+    ``ださい`` in ``ください``), and a short all-katakana word must stand alone.
+    """
     hits: list[tuple[int, int]] = []
     for m in _PATTERN.finditer(folded.text):
-        s, e = m.span()
-        if _STRICT[m.group()]:
-            o_start, o_end = folded.span(s, e)
-            original = folded.original
-            if not all(_is_katakana(ch) for ch in original[o_start:o_end]):
-                continue
-            before = original[o_start - 1] if o_start > 0 else ""
-            after = original[o_end] if o_end < len(original) else ""
-            if (before and _is_katakana(before)) or (after and _is_katakana(after)):
-                continue
-        hits.append((s, e))
+        if any(_written_as(folded, m.start(), sp) for sp in _SPELLINGS[m.group()]):
+            hits.append(m.span())
     return hits
 
 

@@ -14,12 +14,11 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from firewarden.checks.toxicity.features import (
-    EN_CHAR_MAX,
-    EN_CHAR_MIN,
     FEATURES_VERSION,
     Token,
     char_key,
@@ -27,6 +26,7 @@ from firewarden.checks.toxicity.features import (
     en_tokens,
     en_word_ngrams,
     ja_char_ngrams,
+    n_char_ngrams,
 )
 from firewarden.checks.toxicity.lexicon import ja_lexicon_hits, lexicon_count
 from firewarden.errors import ConfigError
@@ -56,13 +56,14 @@ class EnglishText:
     def __init__(self, folded: Folded) -> None:
         self.tokens: list[Token] = en_tokens(folded)
         self.grams = en_word_ngrams(self.tokens)
-        self.words = [char_key(t) for t in self.tokens if t.is_word]
-        self.n_char = sum(_n_char_grams(len(w)) for w in self.words)
+        self.words = [char_key(form) for form, _, _, is_word in self.tokens if is_word]
+        table = _N_CHAR
+        self.n_char = sum(
+            table[len(w)] if len(w) < len(table) else n_char_ngrams(len(w)) for w in self.words
+        )
 
 
-def _n_char_grams(length: int) -> int:
-    padded = length + 2
-    return sum(max(0, padded - k + 1) for k in range(EN_CHAR_MIN, EN_CHAR_MAX + 1))
+_N_CHAR = tuple(n_char_ngrams(n) for n in range(64))
 
 
 class LinearModel:
@@ -98,10 +99,14 @@ class LinearModel:
     def logit_en(self, text: EnglishText) -> float:
         z = self.bias
         if text.grams:
-            get = self.word.get
-            z += sum(get(g, 0.0) for g in text.grams) / math.sqrt(len(text.grams))
+            z += sum(map(self.word.get, text.grams, repeat(0.0))) / math.sqrt(len(text.grams))
         if text.n_char:
-            z += sum(self._char_sum(w) for w in text.words) / math.sqrt(text.n_char)
+            cache = self._cache
+            total = 0.0
+            for w in text.words:
+                v = cache.get(w)
+                total += self._char_sum(w) if v is None else v
+            z += total / math.sqrt(text.n_char)
         return z
 
     def logit_ja(self, folded: Folded) -> float:
@@ -129,15 +134,26 @@ class LinearModel:
     # -- explanation -------------------------------------------------------------------------
 
     def explain(
-        self, folded: Folded, english: EnglishText | None = None, top: int = 3
+        self,
+        folded: Folded,
+        english: EnglishText | None = None,
+        top: int = 3,
+        share: float = 0.3,
     ) -> list[Contribution]:
-        """The stretches of text that pushed the score up most, strongest first."""
+        """The stretches of text that pushed the score up most, strongest first.
+
+        At most ``top`` of them, each pushing at least ``share`` as hard as the strongest, so a
+        filler word that barely helped is not presented as a reason.
+        """
         if self.language == "ja":
             found = self._explain_ja(folded)
         else:
             found = self._explain_en(english if english is not None else EnglishText(folded))
         found.sort(key=lambda c: -c.weight)
-        return [c for c in found[:top] if c.weight > 0]
+        if not found or found[0].weight <= 0:
+            return []
+        floor = found[0].weight * share
+        return [c for c in found[:top] if c.weight >= floor]
 
     def _explain_en(self, text: EnglishText) -> list[Contribution]:
         tokens = text.tokens
@@ -145,21 +161,21 @@ class LinearModel:
         nw = math.sqrt(len(text.grams)) if text.grams else 1.0
         nc = math.sqrt(text.n_char) if text.n_char else 1.0
         get = self.word.get
-        for i, t in enumerate(tokens):
-            weight[i] += get(t.form, 0.0) / nw
-            if t.form[0] == "#" and len(t.form) > 1:
-                weight[i] += get(t.form[1:], 0.0) / nw
-            if t.is_word:
-                weight[i] += self._char_sum(char_key(t)) / nc
+        for i, (form, _, _, is_word) in enumerate(tokens):
+            weight[i] += get(form, 0.0) / nw
+            if form[0] == "#" and len(form) > 1:
+                weight[i] += get(form[1:], 0.0) / nw
+            if is_word:
+                weight[i] += self._char_sum(char_key(form)) / nc
         for i in range(len(tokens) - 1):
             # A bigram's weight is shared by its two words.
-            half = get(f"{tokens[i].form} {tokens[i + 1].form}", 0.0) / nw / 2
+            half = get(f"{tokens[i][0]} {tokens[i + 1][0]}", 0.0) / nw / 2
             weight[i] += half
             weight[i + 1] += half
         return [
-            Contribution(t.start, t.end, w)
-            for t, w in zip(tokens, weight, strict=True)
-            if t.is_word
+            Contribution(start, end, w)
+            for (_, start, end, is_word), w in zip(tokens, weight, strict=True)
+            if is_word
         ]
 
     def _explain_ja(self, folded: Folded) -> list[Contribution]:
