@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firewarden.checks.intent import INTENTS, detect_intents, intent_spans
+from firewarden.checks.intent import _PATTERNS, INTENTS, detect_intents, intent_spans
 from firewarden.text.normalize import fold
 
 
@@ -78,3 +78,28 @@ def test_every_intent_is_known() -> None:
     assert set(INTENTS) == {"promotion", "humour", "sympathy", "campaign", "complaint", "pause"}
     for name in INTENTS:
         assert intent_spans("", name) == []
+
+
+def _one_scan_per_intent(folded: str) -> frozenset[str]:
+    """The plain reading of the cue lists, which the single combined scan must agree with."""
+    found = set()
+    for name in INTENTS:
+        strong, weak = _PATTERNS[name]
+        if strong.search(folded) or len({m.group() for m in weak.finditer(folded)}) >= 2:
+            found.add(name)
+    return frozenset(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Share your photos with #AcmeSummer to win! New collection, 20% off, lol",
+        "Tell us your story. Our thoughts are with you; we are pausing all promotions.",
+        "I hate this. Worst day ever ;) check out our exclusive offers at acme.com",
+        "被災地の一日も早い復興を心よりお祈りします。新商品の販売は延期いたします(笑)",
+        "Retweet to enter to win a free trial; big savings; no big deal.",
+    ],
+)
+def test_combined_scan_agrees_with_one_scan_per_intent(text: str) -> None:
+    folded = fold(text).text
+    assert detect_intents(folded) == _one_scan_per_intent(folded)

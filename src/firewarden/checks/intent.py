@@ -27,7 +27,7 @@ _EN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"\d+ ?% off",
             r"off (?:your|all|every|everything|the entire)",
             r"discount(?:s|ed)?",
-            r"(?<!big )(?<!no )deals?(?! with)(?! breaker)",
+            r"(?:great|best|hot|sweet|knockout|daily|special|exclusive|amazing) deals?",
             r"shop (?:now|today|online|the|our)",
             r"shopping",
             r"buy (?:now|one|\d|two)",
@@ -45,7 +45,6 @@ _EN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"new (?:collection|arrivals?|menu|flavou?rs?|products?|line|season)",
             r"pre-?orders?",
             r"save (?:up to )?\$?\d+",
-            r"\$\d+",
             r"bogo",
             r"giveaway",
             r"win (?:a|an|one|free)",
@@ -72,6 +71,8 @@ _EN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"exclusive",
             r"free",
             r"orders?",
+            r"(?<!big )(?<!no )deals?(?! with)(?! breaker)(?! of the)",
+            r"\$\d+(?:\.\d\d)?(?![\d.,]*\s*(?:k|m|bn|million|billion|penalty|fine)\b)",
             r"savings",
             r"delivery",
             r"price[sd]?",
@@ -303,17 +304,55 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     for name in INTENTS
 }
 
+#: (intent, strong?) for each group of the combined pattern; strong cues come first so that
+#: "new collection" is read as the strong cue, not the weak "collection".
+_GROUPS: tuple[tuple[str, bool], ...] = tuple(
+    (name, strong) for strong in (True, False) for name in INTENTS
+)
 
-def _has(intent: str, folded_text: str) -> bool:
-    strong, weak = _PATTERNS[intent]
-    if strong.search(folded_text):
-        return True
-    seen: set[str] = set()
-    for m in weak.finditer(folded_text):
-        seen.add(m.group())
-        if len(seen) >= 2:
-            return True
-    return False
+
+_PLAIN_START = re.compile(r"[a-z0-9 #%&'\u3040-\u30ff\u4e00-\u9fff](?![?*+{])")
+
+
+def _by_first_char(cues: list[str]) -> str:
+    """An alternation of cues grouped under their first character when it is a plain one.
+
+    The regular expression engine then tries a handful of alternatives at each position
+    instead of all of them; cues that start otherwise are tried as they are.
+    """
+    buckets: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for cue in cues:
+        if _PLAIN_START.match(cue):
+            buckets.setdefault(cue[0], []).append(cue[1:])
+        else:
+            rest.append(cue)
+    parts = [f"{re.escape(ch)}(?:{'|'.join(f'(?:{r})' for r in rs)})" for ch, rs in buckets.items()]
+    return "|".join(parts + [f"(?:{c})" for c in rest])
+
+
+def _combined() -> re.Pattern[str]:
+    # One scan for every intent: each scan has a cost per character, so twelve separate scans
+    # cost several times one scan over all the cues. Strong cues are tried before weak ones.
+    en: list[str] = []
+    ja: list[str] = []
+    for strong in (True, False):
+        k = 0 if strong else 1
+        en.append(_by_first_char([c for name in INTENTS for c in _EN[name][k]]))
+        ja.append(_by_first_char([fold_pattern(c) for name in INTENTS for c in _JA[name][k]]))
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(en)})(?![a-z0-9])|{'|'.join(ja)}")
+
+
+_ALL = _combined()
+
+
+def _group_of(folded_text: str, m: re.Match[str]) -> tuple[str, bool] | None:
+    """Which intent and strength a match of the combined pattern belongs to."""
+    for name, strong in _GROUPS:
+        own = _PATTERNS[name][0 if strong else 1].match(folded_text, m.start())
+        if own is not None and own.end() == m.end():
+            return name, strong
+    return None
 
 
 def detect_intents(folded_text: str) -> frozenset[str]:
@@ -321,7 +360,21 @@ def detect_intents(folded_text: str) -> frozenset[str]:
 
     An intent is present when one of its strong cues occurs, or two different weak ones.
     """
-    return frozenset(name for name in INTENTS if _has(name, folded_text))
+    found: set[str] = set()
+    weak: dict[str, set[str]] = {}
+    for m in _ALL.finditer(folded_text):
+        group = _group_of(folded_text, m)
+        if group is None:
+            continue
+        name, strong = group
+        if strong:
+            found.add(name)
+        else:
+            seen = weak.setdefault(name, set())
+            seen.add(m.group())
+            if len(seen) >= 2:
+                found.add(name)
+    return frozenset(found)
 
 
 def intent_spans(folded_text: str, intent: str) -> list[tuple[int, int]]:

@@ -41,6 +41,8 @@ class HashtagDetector:
 
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterable[Finding]:
         out: list[Finding] = []
+        if not any("#" in f.text for f in draft.fields):
+            return out
         intents = draft.intents
         corporate = draft.context.is_corporate
         own = _own_terms(draft, guidelines)

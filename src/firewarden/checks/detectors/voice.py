@@ -97,19 +97,33 @@ class _Hit:
     excerpt: str
 
 
+_LATIN = re.compile(r"[a-z]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _combined(patterns: list[tuple[int, re.Pattern[str]]]) -> re.Pattern[str]:
+    # One scan for all signals of a script instead of one per signal; group i is signal i.
+    return re.compile("|".join(f"(?P<s{i}>{p.pattern})" for i, p in patterns))
+
+
+_EN_ALL = _combined([(i, s.en) for i, s in enumerate(_SIGNALS) if s.en is not None])
+_JA_ALL = _combined([(i, s.ja) for i, s in enumerate(_SIGNALS) if s.ja is not None])
+
+
 def _hits(f: Field) -> list[_Hit]:
-    out = []
-    for sig in _SIGNALS:
-        if sig.en is not None:
-            m = sig.en.search(f.text)
-            if m:
-                out.append(_Hit(sig, f, *f.span(m.start(), m.end())))
-                continue
-        if sig.ja is not None:
-            m = sig.ja.search(f.original)
-            if m:
-                out.append(_Hit(sig, f, m.start(), m.end(), m.group()))
-    return out
+    found: dict[int, _Hit] = {}
+    # Skip the cues of a script the text does not contain: most posts are in one language.
+    if _LATIN.search(f.text):
+        for m in _EN_ALL.finditer(f.text):
+            i = int(m.lastgroup[1:]) if m.lastgroup else -1
+            if i >= 0 and i not in found:
+                found[i] = _Hit(_SIGNALS[i], f, *f.span(m.start(), m.end()))
+    if _JAPANESE.search(f.original):
+        for m in _JA_ALL.finditer(f.original):
+            i = int(m.lastgroup[1:]) if m.lastgroup else -1
+            if i >= 0 and i not in found:
+                found[i] = _Hit(_SIGNALS[i], f, m.start(), m.end(), m.group())
+    return list(found.values())
 
 
 _POLITICAL = _Signal("political-insult", "an insult in a political context", 2, True, None, None)
@@ -141,7 +155,7 @@ class VoiceDetector:
                 out.append(finding)
         voice = usual_voice(draft.context.past_posts) if draft.context.past_posts else None
         if voice is not None:
-            dist, diffs = compare(draft.text.original, voice)
+            dist, diffs = compare(draft.text.original, voice, draft.text.text)
             if dist > voice.threshold and diffs:
                 out.append(
                     Finding(

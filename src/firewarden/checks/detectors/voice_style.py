@@ -15,55 +15,96 @@ from functools import lru_cache
 
 from firewarden.text.normalize import fold
 
-#: name, description, pattern counted over the folded text, per what, minimum spread.
-_COUNTED: tuple[tuple[str, str, re.Pattern[str], str, float], ...] = (
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: name, description, English words (a word may also end with ``*``: a prefix), Japanese
+#: pattern (run only on text with Japanese), counted per word, sentence or text, minimum spread.
+_COUNTED: tuple[tuple[str, str, frozenset[str], str, str, float], ...] = (
     ("first_person", "first person singular (I, my, 私, 俺)",
-     re.compile(r"(?<![a-z])(?:i|i'm|im|i've|i'd|me|my|mine|myself)(?![a-z])|私(?!たち|達|ども)|"
-                r"わたし(?!たち)|僕|ぼく|俺|おれ(?!い)|あたし|うち(?=の|は|も)"),
+     _words("i i'm im i've i'd me my mine myself"),
+     r"私(?!たち|達|ども)|わたし(?!たち)|僕|ぼく|俺|おれ(?!い)|あたし|うち(?=の|は|も)",
      "word", 0.03),
     ("first_person_plural", "the brand's 'we' (we, our, 当社, 弊社)",
-     re.compile(r"(?<![a-z])(?:we|we're|our|ours|us)(?![a-z])|私たち|わたしたち|当社|弊社|当店|私ども"),
+     _words("we we're our ours us"), r"私たち|わたしたち|当社|弊社|当店|私ども",
      "word", 0.03),
-    ("formal", "polite Japanese (です・ます)",
-     re.compile(r"です|ます|ください|ございます|いたします|でした|ません"), "sentence", 0.3),
+    ("formal", "polite Japanese (です・ます)", frozenset(),
+     r"です|ます|ください|ございます|いたします|でした|ません", "sentence", 0.3),
     ("slang", "slang and chat style (lol, omg, マジ, w)",
-     re.compile(r"(?<![a-z])(?:lol|lmao|omg|wtf|tbh|smh|af|gonna|wanna|gotta|ya|u|ur|dude|bro)"
-                r"(?![a-z])|まじ|やば|(?<![a-z])ww+(?![a-z.])|草|じゃん|っす"), "word", 0.03),
+     _words("lol lmao omg wtf tbh smh af gonna wanna gotta ya u ur dude bro"),
+     r"まじ|やば|(?<![a-z])ww+(?![a-z.])|草|じゃん|っす", "word", 0.03),
     ("profanity", "swearing and insults",
-     re.compile(r"(?<![a-z])(?:fuck\w*|shit\w*|damn|crap|bitch\w*|asshole|bastard|idiots?|"
-                r"morons?|stupid)(?![a-z])|くそ|ちくしょう|死ね|地獄"),
-     "text", 0.15),
+     _words("fuck* shit* bitch* damn crap asshole bastard idiot idiots moron morons stupid"),
+     r"くそ|ちくしょう|死ね|地獄", "text", 0.15),
+)  # fmt: skip
+#: name, description, pattern over the folded text, counted per sentence or text, spread.
+_MARKS: tuple[tuple[str, str, re.Pattern[str], str, float], ...] = (
     ("exclamation", "exclamation marks", re.compile(r"!"), "sentence", 0.3),
     ("question", "questions", re.compile(r"\?"), "sentence", 0.3),
     ("emoji", "emoji", re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]"), "sentence", 0.3),
     ("hashtags", "hashtags", re.compile(r"#\w"), "text", 0.5),
     ("links", "links", re.compile(r"https?://|www\.|\.com(?![a-z])"), "text", 0.3),
-)  # fmt: skip
-_WORD = re.compile(r"[a-z]+|[\u3040-\u30ff\u4e00-\u9fff]{1,2}")
+)
+_JA_COUNTED = tuple(re.compile(c[3]) for c in _COUNTED)
+#: English word -> index of its feature; words ending in ``*`` match as prefixes.
+_WORD_FEATURE = {w: i for i, c in enumerate(_COUNTED) for w in c[2] if not w.endswith("*")}
+_PREFIX_FEATURE = tuple(
+    (w[:-1], i) for i, c in enumerate(_COUNTED) for w in c[2] if w.endswith("*")
+)
+_PREFIXES = tuple(p for p, _ in _PREFIX_FEATURE)
+_EN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_JA_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_JA_WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{1,2}")
 _SENTENCE = re.compile(r"[.!?。!?\n]+")
-_CAPS = re.compile(r"[A-Z]")
-_LETTER = re.compile(r"[A-Za-z]")
-FEATURES = (*(c[0] for c in _COUNTED), "shouting")
-_DESCRIBE = {c[0]: c[1] for c in _COUNTED} | {"shouting": "capital letters (shouting)"}
-_FLOOR = {c[0]: c[4] for c in _COUNTED} | {"shouting": 0.08}
+_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_LETTERS = _UPPER + bytes(range(ord("a"), ord("z") + 1))
+_ALL_BYTES = bytes(range(256))
+FEATURES = (*(c[0] for c in _COUNTED), *(m[0] for m in _MARKS), "shouting")
+_DESCRIBE = (
+    {c[0]: c[1] for c in _COUNTED}
+    | {m[0]: m[1] for m in _MARKS}
+    | {"shouting": "capital letters (shouting)"}
+)
+_FLOOR = {c[0]: c[5] for c in _COUNTED} | {m[0]: m[4] for m in _MARKS} | {"shouting": 0.08}
 
 
-def style(text: str) -> tuple[float, ...]:
-    """The style features of one post (see ``FEATURES``)."""
-    folded = fold(text).text
-    words = max(len(_WORD.findall(folded)), 1)
-    sentences = max(len([s for s in _SENTENCE.split(folded) if s.strip()]), 1)
+def _per(n: int, per: str, words: int, sentences: int) -> float:
+    if per == "word":
+        return n / words
+    if per == "sentence":
+        return min(n / sentences, 2.0)
+    return min(float(n), 3.0)
+
+
+def style(text: str, folded: str | None = None) -> tuple[float, ...]:
+    """The style features of one post (see ``FEATURES``); pass its folded text if known."""
+    if folded is None:
+        folded = fold(text).text
+    en_words = [w.replace("’", "'") for w in _EN_WORD.findall(folded)]
+    japanese = _JA_CHAR.search(folded) is not None
+    ja_words = len(_JA_WORD.findall(folded)) if japanese else 0
+    words = max(len(en_words) + ja_words, 1)
+    sentences = max(sum(1 for s in _SENTENCE.split(folded) if s.strip()), 1)
+    counts = [0] * len(_COUNTED)
+    for w in en_words:
+        i = _WORD_FEATURE.get(w)
+        if i is not None:
+            counts[i] += 1
+        elif w.startswith(_PREFIXES):
+            counts[next(j for p, j in _PREFIX_FEATURE if w.startswith(p))] += 1
     out = []
-    for _name, _desc, pattern, per, _floor in _COUNTED:
-        n = len(pattern.findall(folded))
-        if per == "word":
-            out.append(n / words)
-        elif per == "sentence":
-            out.append(min(n / sentences, 2.0))
-        else:
-            out.append(min(float(n), 3.0))
-    letters = len(_LETTER.findall(text))
-    out.append(len(_CAPS.findall(text)) / letters if letters >= 8 else 0.0)
+    for c, ja, n in zip(_COUNTED, _JA_COUNTED, counts, strict=True):
+        if japanese:
+            n += len(ja.findall(folded))
+        out.append(_per(n, c[4], words, sentences))
+    for _n, _d, pattern, per, _f in _MARKS:
+        out.append(_per(len(pattern.findall(folded)), per, words, sentences))
+    raw = text.encode("utf-8", "ignore")
+    letters = len(raw) - len(raw.translate(_ALL_BYTES, _LETTERS))
+    upper = len(raw) - len(raw.translate(_ALL_BYTES, _UPPER))
+    out.append(upper / letters if letters >= 8 else 0.0)
     return tuple(out)
 
 
@@ -110,9 +151,9 @@ def usual_voice(past_posts: tuple[str, ...]) -> Voice | None:
     return Voice(mean, scale, max(max(loo) * 1.25, 2.5))
 
 
-def compare(text: str, voice: Voice) -> tuple[float, list[str]]:
+def compare(text: str, voice: Voice, folded: str | None = None) -> tuple[float, list[str]]:
     """The draft's distance from the usual voice and what differs most, in words."""
-    vec = style(text)
+    vec = style(text, folded)
     dist = _distance(vec, voice.mean, voice.scale)
     ranked = sorted(
         range(len(FEATURES)),
