@@ -7,18 +7,18 @@ per-account overrides. The result is the immutable :class:`Guidelines` the check
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from firewarden.checks.types import Severity
 from firewarden.errors import ConfigError
 from firewarden.guidelines.model import AccountOverride, Guidelines, HashtagNote, Rule
 from firewarden.guidelines.schema import PackSpec, parse_pack
 from firewarden.guidelines.yamlnodes import Problem
+from firewarden.world.calendar import builtin_dates
+from firewarden.world.hashtag_notes import builtin_hashtag_notes
 from firewarden.world.moments import SensitiveDate
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -116,8 +116,8 @@ def layer(packs: Sequence[PackSpec], *, builtin_data: bool = True) -> Layered:
     brand: list[str] = []
     accounts: dict[str, AccountOverride] = {}
     if builtin_data:
-        dates.extend(_builtin_dates())
-        notes.update(_builtin_notes())
+        dates.extend(builtin_dates())
+        notes.update(builtin_hashtag_notes())
     for pack in packs:
         for rule in pack.rules:
             if rule.id in rules:
@@ -178,29 +178,3 @@ def load_guidelines(paths: Sequence[Path], *, builtin: bool = True) -> Guideline
 def builtin_guidelines() -> Guidelines:
     """The built-in packs and built-in calendar and hashtag data, loaded once."""
     return layer(list(builtin_packs())).guidelines
-
-
-def _optional(module: str, function: str) -> Any:
-    """Call a data provider of another part of firewarden if it is installed."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-    provider = getattr(mod, function, None)
-    return provider() if callable(provider) else None
-
-
-def _builtin_dates() -> tuple[SensitiveDate, ...]:
-    found = _optional("firewarden.world.calendar", "builtin_dates")
-    return tuple(found) if found else ()
-
-
-def _builtin_notes() -> Mapping[str, HashtagNote]:
-    found = _optional("firewarden.world.hashtag_notes", "builtin_hashtag_notes")
-    if not found:
-        return {}
-    if isinstance(found, Mapping):
-        return dict(found)
-    return {n.tag: n for n in found}
