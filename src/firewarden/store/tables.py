@@ -287,3 +287,30 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# -- Web app (added by the web app; migration 0002) ------------------------------------------
+
+
+class ApiToken(Base):
+    """A user's token for the JSON API, in one organisation. Only a SHA-256 digest of the
+    token is stored (tokens are 256 random bits, so a fast digest is as good as a slow hash)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: The first characters of the token, shown so people can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+# The review queue, the calendar and the audit page read one organisation's rows in order,
+# a page at a time; these keep that fast with tens of thousands of drafts.
+Index("ix_drafts_org_state_updated", Draft.org_id, Draft.state, Draft.updated_at)
+Index("ix_drafts_org_send_after", Draft.org_id, Draft.send_after)
+Index("ix_audit_log_org_seq", AuditEntry.org_id, AuditEntry.seq)
