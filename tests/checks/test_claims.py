@@ -164,3 +164,10 @@ def test_engine_combines_to_high() -> None:
     report = run("Our tea cures cancer, guaranteed results!", Context(), Guidelines(), [DETECTOR])
     assert report.level == Level.HIGH
     assert {f.rule_id for f in report.findings} == {"claims.health", "claims.guarantee"}
+
+
+def test_messages_speak_the_language_of_the_field() -> None:
+    (ja,) = check("このサプリでがんが消える")
+    assert "「がんが消える」" in ja.message and "薬機法" in ja.message
+    (en,) = check("Our tea cures cancer")
+    assert "“cures cancer” claims to cure" in en.message

@@ -137,3 +137,10 @@ def test_engine_level_for_missing_disclosure() -> None:
     assert report.level == Level.HIGH
     ok = run("#PR Loving these!", Context(sponsored=True), Guidelines(), [DETECTOR])
     assert ok.level == Level.NONE
+
+
+def test_messages_speak_the_language_of_the_draft() -> None:
+    (ja,) = check("新作コスメを試してみました！")
+    assert "ステルスマーケティング" in ja.message and "【PR】" in ja.suggestion
+    (en,) = check("Loving my new sneakers!")
+    assert "does not say so" in en.message and "#ad" in en.suggestion

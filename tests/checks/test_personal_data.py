@@ -297,3 +297,10 @@ def test_engine_levels_with_only_this_detector() -> None:
     assert leak.level == Level.CRITICAL
     disabled = Guidelines(disabled=frozenset({"privacy.payment-card"}))
     assert run("Card: 4111-1111-1111-1111", Context(), disabled, detectors).level == Level.NONE
+
+
+def test_messages_speak_the_language_of_the_field() -> None:
+    (ja,) = check("お客様の山田様、ありがとうございました")
+    assert "お客様" in ja.message and "名指し" in ja.message and "同意" in ja.suggestion
+    (en,) = check("Thanks to our customer Taro Suzuki!")
+    assert "names a customer (Taro Suzuki)" in en.message

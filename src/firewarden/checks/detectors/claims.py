@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from firewarden.checks.detectors import claim_patterns as p
+from firewarden.checks.detectors import wording as w
 from firewarden.checks.detectors.narrow_text import has_japanese
 from firewarden.checks.draft import Draft, Field
 from firewarden.checks.types import Finding, Severity
@@ -60,13 +61,7 @@ class ClaimsDetector:
                 bodily = p.BODILY.search(m.group())
                 yield self._finding(
                     field, "claims.guarantee", Severity.HIGH if bodily else Severity.MEDIUM,
-                    m.start(), m.end(),
-                    "{excerpt} is an absolute promise of results. Unless every customer gets "
-                    "them, regulators treat it as misleading (優良誤認) and buyers who don't "
-                    "will say so publicly.",
-                    "Say what the product does, for whom and on what evidence; drop guarantees "
-                    "you cannot prove (a 「個人の感想です」 note does not fix them).",
-                    (_KEIHYO, _FTC_ACT),
+                    m.start(), m.end(), w.GUARANTEE, (_KEIHYO, _FTC_ACT),
                 )  # fmt: skip
 
     def _superlatives(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
@@ -77,11 +72,7 @@ class ClaimsDetector:
                     continue
                 seen.append(m.span())
                 yield self._finding(
-                    field, "claims.no1", Severity.LOW, m.start(), m.end(),
-                    "{excerpt} is a No.1 or superlative claim with no source. Japan's Consumer "
-                    "Affairs Agency treats unsupported No.1 claims as misleading.",
-                    "Name the basis next to the claim (survey, period, scope: "
-                    "「※2024年○○調べ」) or soften it.",
+                    field, "claims.no1", Severity.LOW, m.start(), m.end(), w.NO1,
                     (_KEIHYO, _NO1, _FTC_ACT),
                 )  # fmt: skip
 
@@ -106,13 +97,7 @@ class ClaimsDetector:
                     cs, ce = min(near, key=lambda t: abs(t[0] - vs))
                     yield self._finding(
                         field, "claims.health", Severity.HIGH, min(vs, cs), max(ve, ce),
-                        "{excerpt} claims to cure, treat or prevent a disease or body condition. "
-                        "Only approved medicines may say that (薬機法); for foods, supplements "
-                        "and cosmetics it is an unlawful efficacy claim, and in the US a disease "
-                        "claim that needs competent and reliable scientific evidence.",
-                        "Remove the effect on the condition; describe taste, ingredients or the "
-                        "approved wording of a registered product (e.g. 機能性表示食品 filing).",
-                        (_YAKKI, _KENKO, _FTC_HEALTH),
+                        w.HEALTH, (_YAKKI, _KENKO, _FTC_HEALTH),
                     )  # fmt: skip
 
     def _health_buzz(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
@@ -125,12 +110,8 @@ class ClaimsDetector:
                     continue
                 yield self._finding(
                     field, "claims.health-buzz", Severity[sev.upper()], m.start(), m.end(),
-                    "{excerpt} is a health claim (" + what + ") for a product that is probably "
-                    "not an approved medicine: 薬機法 and 健康増進法 forbid it for foods and "
-                    "cosmetics, and the FTC expects clinical evidence for it.",
-                    "Describe the product itself (taste, ingredients, how to use it); cite the "
-                    "study if you have one, or remove the claim.",
-                    (_YAKKI, _KENKO, _FTC_HEALTH),
+                    w.HEALTH_BUZZ, (_YAKKI, _KENKO, _FTC_HEALTH),
+                    what_en=what, what_ja=w.HEALTH_BUZZ_KINDS[what],
                 )  # fmt: skip
 
     def _finding(
@@ -140,11 +121,12 @@ class ClaimsDetector:
         severity: Severity,
         start: int,
         end: int,
-        message: str,
-        suggestion: str,
+        wording: w.Wording,
         references: tuple[str, ...],
+        **values: str,
     ) -> Finding:
         s, e, excerpt = field.span(start, end)
+        message, suggestion = wording.render(field.language, excerpt=excerpt, **values)
         return Finding(
             rule_id=rule_id,
             category=CATEGORY,
@@ -152,7 +134,7 @@ class ClaimsDetector:
             start=s,
             end=e,
             excerpt=excerpt,
-            message=message.replace("{excerpt}", f'"{excerpt}"'),
+            message=message,
             suggestion=suggestion,
             references=references,
             field=field.name,

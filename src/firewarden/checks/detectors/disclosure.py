@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from firewarden.checks.detectors import wording as w
 from firewarden.checks.detectors.narrow_text import narrow
 from firewarden.checks.draft import Draft, Field
 from firewarden.checks.types import Finding, Severity
@@ -107,15 +108,9 @@ class DisclosureDetector:
             return
         personal = draft.context.account == "personal"
         for s, e in _gift_signs(narrow(text.original)):
-            excerpt = text.original[s:e]
             yield self._finding(
                 text, "disclosure.possible-gift", Severity.LOW if personal else Severity.INFO,
-                s, e,
-                f'"{excerpt}" reads like a gift or paid endorsement from a brand. If anything '
-                "was given, paid or lent, readers must be told (undisclosed endorsements are "
-                "stealth marketing).",
-                "Add a clear disclosure at the start, e.g. \"#PR\" / \"#ad\" or "
-                "「【PR】○○様から商品提供を受けて投稿しています」.",
+                s, e, w.POSSIBLE_GIFT,
             )  # fmt: skip
 
     def _sponsored(
@@ -130,13 +125,8 @@ class DisclosureDetector:
             trailing = _trailing_block(text.text, tags)
             if all(m.hashtag and trailing.get(m.start, 0) >= _BURIED_FROM for m in clear):
                 first = clear[0]
-                s, e, excerpt = text.span(first.start, first.end)
-                yield self._finding(
-                    text, "disclosure.buried", Severity.MEDIUM, s, e,
-                    f'The disclosure "{excerpt}" is buried at the end among other hashtags, '
-                    "where readers skim past it.",
-                    "Make it clear and prominent: put #ad / #PR / 【PR】 at the start of the post.",
-                )  # fmt: skip
+                s, e, _ = text.span(first.start, first.end)
+                yield self._finding(text, "disclosure.buried", Severity.MEDIUM, s, e, w.BURIED)
             return
         if ambiguous:
             for s, e, _ in ambiguous:
@@ -144,33 +134,17 @@ class DisclosureDetector:
             return
         in_attachment = _clear_markers(attachment, hashtags(attachment.text)) if attachment else []
         if attachment is not None and in_attachment:
-            s, e, excerpt = attachment.span(in_attachment[0].start, in_attachment[0].end)
+            s, e, _ = attachment.span(in_attachment[0].start, in_attachment[0].end)
             yield self._finding(
-                attachment, "disclosure.buried", Severity.MEDIUM, s, e,
-                f'The post is sponsored and only the attachment says so ("{excerpt}"); many '
-                "readers never open or read the image.",
-                "Make it clear and prominent: put #ad / #PR / 【PR】 at the start of the text too.",
-            )  # fmt: skip
+                attachment, "disclosure.buried", Severity.MEDIUM, s, e, w.ONLY_IN_ATTACHMENT
+            )
             return
-        yield self._finding(
-            text, "disclosure.missing", Severity.HIGH, 0, 0,
-            "This post is sponsored (paid, gifted or otherwise rewarded) but does not say so. "
-            "Undisclosed advertising is unlawful stealth marketing in Japan since 1 October 2023 "
-            "and a deceptive endorsement under the US FTC rules, and it is a classic firestorm "
-            "when found out.",
-            "Start the post with a clear disclosure: \"#ad\" or \"Paid partnership with ○○\"; in "
-            "Japanese 「【PR】」「#プロモーション」「広告」 or 「○○から商品提供を受けています」.",
-            excerpt="",
-        )  # fmt: skip
+        # About the draft as a whole: no span, no excerpt.
+        yield self._finding(text, "disclosure.missing", Severity.HIGH, 0, 0, w.MISSING)
 
     def _ambiguous(self, field: Field, start: int, end: int) -> Finding:
-        s, e, excerpt = field.span(start, end)
-        return self._finding(
-            field, "disclosure.ambiguous", Severity.MEDIUM, s, e,
-            f'"{excerpt}" hints at a sponsorship without saying it; regulators (FTC, 消費者庁) '
-            "treat such abbreviations as unclear.",
-            "Use a clear disclosure instead: #ad, #sponsored, #PR, 「広告」 or 「プロモーション」.",
-        )  # fmt: skip
+        s, e, _ = field.span(start, end)
+        return self._finding(field, "disclosure.ambiguous", Severity.MEDIUM, s, e, w.AMBIGUOUS)
 
     def _finding(
         self,
@@ -179,17 +153,17 @@ class DisclosureDetector:
         severity: Severity,
         start: int,
         end: int,
-        message: str,
-        suggestion: str,
-        excerpt: str | None = None,
+        wording: w.Wording,
     ) -> Finding:
+        excerpt = field.original[start:end]
+        message, suggestion = wording.render(field.language, excerpt=excerpt)
         return Finding(
             rule_id=rule_id,
             category=CATEGORY,
             severity=severity,
             start=start,
             end=end,
-            excerpt=field.original[start:end] if excerpt is None else excerpt,
+            excerpt=excerpt,
             message=message,
             suggestion=suggestion,
             references=REFERENCES,

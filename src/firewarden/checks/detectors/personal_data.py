@@ -17,6 +17,21 @@ from firewarden.checks.detectors.people_mentions import find_people
 from firewarden.checks.detectors.phone_numbers import find_phone_numbers
 from firewarden.checks.detectors.postal_addresses import find_addresses
 from firewarden.checks.detectors.private_documents import find_documents
+from firewarden.checks.detectors.wording import (
+    ADDRESS,
+    ADDRESS_PRIVATE,
+    CARD,
+    CUSTOMER,
+    DOCUMENT,
+    DOCUMENT_REDACTED,
+    EMAIL_PERSONAL,
+    EMAIL_ROLE,
+    PHONE,
+    PHONE_KINDS,
+    PHONE_PRIVATE,
+    VISIT,
+    Wording,
+)
 from firewarden.checks.draft import Draft, Field
 from firewarden.checks.types import Finding, Severity
 from firewarden.guidelines.model import Guidelines
@@ -56,15 +71,6 @@ _PRIVATE_CUE = re.compile(
     re.IGNORECASE,
 )
 
-_PHONE_KIND = {
-    "jp-mobile": "a Japanese mobile number",
-    "jp-landline": "a Japanese phone number",
-    "jp-toll-free": "a toll-free or navigation-dial number",
-    "nanp": "a North American phone number",
-    "nanp-toll-free": "a toll-free number",
-    "international": "an international phone number",
-}
-
 
 class PersonalDataDetector:
     """Finds personal data that should not be published in a brand's post."""
@@ -87,151 +93,95 @@ class PersonalDataDetector:
             bool(phones or emails or addresses) and bool(_PRIVATE_CUE.search(text))
         )
         for p in people:
-            yield _people_finding(field, p.start, p.end, p.kind, p.name)
+            if p.kind == "visit":
+                sev = Severity.HIGH if p.name else Severity.MEDIUM
+                yield _finding(
+                    field, "privacy.visit-disclosed", sev, p.start, p.end, VISIT, (_APPI,),
+                    who_en=f"{p.name}'s" if p.name else "a well-known person's",
+                    who_ja=f"「{p.name}」さん" if p.name else "著名人",
+                )  # fmt: skip
+            else:
+                yield _finding(
+                    field, "privacy.customer-named", Severity.HIGH, p.start, p.end, CUSTOMER,
+                    (_APPI,), name=p.name,
+                )  # fmt: skip
         cards = find_card_numbers(text)
         for c in cards:
-            yield self._finding(
-                field, "privacy.payment-card", Severity.CRITICAL, c.start, c.end,
-                f"This looks like a {c.network} card number ending {c.last_four} (it passes the "
-                "card checksum). Publishing it exposes the cardholder to fraud.",
-                "Remove the number entirely; never post card details, even partly masked.",
-                (_PCI, _APPI),
+            yield _finding(
+                field, "privacy.payment-card", Severity.CRITICAL, c.start, c.end, CARD,
+                (_PCI, _APPI), network=c.network, last4=c.last_four,
             )  # fmt: skip
         for ph in phones:
             if any(c.start < ph.end and ph.start < c.end for c in cards):
                 continue
             toll_free = ph.kind.endswith("toll-free")
-            sev = Severity.LOW if toll_free else Severity.MEDIUM
-            if private and not toll_free:
-                sev = Severity.HIGH
-            excerpt = field.original[ph.start : ph.end]
-            yield self._finding(
+            sev = Severity.LOW if toll_free else Severity.HIGH if private else Severity.MEDIUM
+            kind_en, kind_ja = PHONE_KINDS[ph.kind]
+            yield _finding(
                 field, "privacy.phone", sev, ph.start, ph.end,
-                f'"{excerpt}" is {_PHONE_KIND[ph.kind]}'
-                + (" next to a private person: publishing it exposes them." if private else
-                   ". Unless it is the company's published number, it may be a person's."),
-                "Use the company's official published contact number, or link to the contact "
-                "page instead of posting a number.",
-                (_APPI,),
+                PHONE_PRIVATE if private and not toll_free else PHONE, (_APPI,),
+                kind_en=kind_en, kind_ja=kind_ja,
             )  # fmt: skip
         for m in emails:
-            yield self._email_finding(field, m, brand, private)
+            yield _email_finding(field, m, brand, private)
         for a in addresses:
-            sev = Severity.HIGH if private else Severity.LOW
-            excerpt = field.original[a.start : a.end]
-            yield self._finding(
-                field, "privacy.address", sev, a.start, a.end,
-                f'"{excerpt}" is a postal address'
-                + (" mentioned with a private person (a customer, someone's home): it tells "
-                   "the world where they live or were." if private else
-                   "; fine for a store's published address, a privacy leak for anyone else's."),
-                "Keep private people's addresses out; for a store, link to its official page.",
-                (_APPI, _PPC),
+            yield _finding(
+                field, "privacy.address", Severity.HIGH if private else Severity.LOW,
+                a.start, a.end, ADDRESS_PRIVATE if private else ADDRESS, (_APPI, _PPC),
             )  # fmt: skip
         if field.name == "attachment":
-            yield from self._documents(field)
-
-    def _email_finding(
-        self, field: Field, m: re.Match[str], brand: tuple[str, ...], private: bool
-    ) -> Finding:
-        local = m.group("local").lower()
-        domain = re.sub(r"[^a-z0-9]", "", m.group("domain").lower())
-        # "customer.relations@", "guest-services@": every part a role word.
-        role = local in _ROLE_MAILBOXES or all(
-            part in _ROLE_MAILBOXES for part in re.split(r"[._+-]", local)
-        )
-        own = any(re.sub(r"[^a-z0-9]", "", b) in domain for b in brand)
-        sev = Severity.LOW if (role or own) and not private else Severity.MEDIUM
-        if private:
-            sev = Severity.HIGH
-        why = (
-            "a shared role mailbox, fine if the company publishes it"
-            if role
-            else "a personal mailbox unless the company publishes it"
-        )
-        return self._finding(
-            field, "privacy.email", sev, m.start(), m.end(),
-            f'"{m.group()}" is an e-mail address: {why}.',
-            "Post only the company's official contact address, or link to the contact form.",
-            (_APPI,),
-        )  # fmt: skip
-
-    def _documents(self, field: Field) -> Iterator[Finding]:
-        for d in find_documents(field.text):
-            s, e, excerpt = field.span(d.start, d.end)
-            if d.redacted:
-                yield self._finding(
-                    field, "privacy.attachment-document", Severity.LOW, s, e,
-                    f'The attachment shows "{excerpt}"; it is described as blurred or masked.',
-                    "Check at full size that no name, number, address or code is readable.",
-                    (_APPI,),
-                )  # fmt: skip
-            else:
-                yield self._finding(
-                    field, "privacy.attachment-document", Severity.HIGH, s, e,
-                    f'The attachment shows "{excerpt}", which usually carries names, addresses, '
-                    "order or ID numbers of real people.",
-                    "Blur or crop out every name, number, address and barcode "
-                    "(モザイク/黒塗り), or use a different image.",
-                    (_APPI, _PPC),
-                )  # fmt: skip
-
-    def _finding(
-        self,
-        field: Field,
-        rule_id: str,
-        severity: Severity,
-        start: int,
-        end: int,
-        message: str,
-        suggestion: str,
-        references: tuple[str, ...],
-    ) -> Finding:
-        return Finding(
-            rule_id=rule_id,
-            category=CATEGORY,
-            severity=severity,
-            start=start,
-            end=end,
-            excerpt=field.original[start:end],
-            message=message,
-            suggestion=suggestion,
-            references=references,
-            field=field.name,
-            detector=self.name,
-        )
+            for d in find_documents(field.text):
+                s, e, _ = field.span(d.start, d.end)
+                if d.redacted:
+                    yield _finding(
+                        field, "privacy.attachment-document", Severity.LOW, s, e,
+                        DOCUMENT_REDACTED, (_APPI,),
+                    )  # fmt: skip
+                else:
+                    yield _finding(
+                        field, "privacy.attachment-document", Severity.HIGH, s, e, DOCUMENT,
+                        (_APPI, _PPC),
+                    )  # fmt: skip
 
 
-def _people_finding(field: Field, start: int, end: int, kind: str, name: str) -> Finding:
+def _email_finding(
+    field: Field, m: re.Match[str], brand: tuple[str, ...], private: bool
+) -> Finding:
+    local = m.group("local").lower()
+    domain = re.sub(r"[^a-z0-9]", "", m.group("domain").lower())
+    # "customer.relations@", "guest-services@": every part a role word.
+    role = local in _ROLE_MAILBOXES or all(
+        part in _ROLE_MAILBOXES for part in re.split(r"[._+-]", local)
+    )
+    own = any(re.sub(r"[^a-z0-9]", "", b) in domain for b in brand)
+    sev = Severity.HIGH if private else Severity.LOW if role or own else Severity.MEDIUM
+    wording = EMAIL_ROLE if role else EMAIL_PERSONAL
+    return _finding(field, "privacy.email", sev, m.start(), m.end(), wording, (_APPI,))
+
+
+def _finding(
+    field: Field,
+    rule_id: str,
+    severity: Severity,
+    start: int,
+    end: int,
+    wording: Wording,
+    references: tuple[str, ...],
+    **values: str,
+) -> Finding:
+    """A privacy finding on ``field.original[start:end]``, worded in the field's language."""
     excerpt = field.original[start:end]
-    if kind == "visit":
-        sev = Severity.HIGH if name else Severity.MEDIUM
-        who = f"{name}'s" if name else "a well-known person's"
-        message = (
-            f'"{excerpt}" discloses {who} private visit. Announcing that a celebrity or '
-            "customer came in (お忍び来店の公表) is a classic firestorm: it breaks their privacy "
-            "and suggests the store exploits its guests."
-        )
-        suggestion = "Do not post about a person's visit unless they agreed to it in writing."
-        rule_id = "privacy.visit-disclosed"
-    else:
-        sev = Severity.HIGH
-        message = (
-            f'"{excerpt}" names a customer ({name}). Customers have not agreed to be named in '
-            "the company's posts, and staff identifying them erodes everyone's trust."
-        )
-        suggestion = 'Leave the name out ("a customer", 「お客様」) or get written consent first.'
-        rule_id = "privacy.customer-named"
+    message, suggestion = wording.render(field.language, excerpt=excerpt, **values)
     return Finding(
         rule_id=rule_id,
         category=CATEGORY,
-        severity=sev,
+        severity=severity,
         start=start,
         end=end,
         excerpt=excerpt,
         message=message,
         suggestion=suggestion,
-        references=(_APPI,),
+        references=references,
         field=field.name,
         detector=PersonalDataDetector.name,
     )
