@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from firewarden.checks.context import Context
 from firewarden.checks.detectors.claims import ClaimsDetector
@@ -171,3 +173,22 @@ def test_messages_speak_the_language_of_the_field() -> None:
     assert "「がんが消える」" in ja.message and "薬機法" in ja.message
     (en,) = check("Our tea cures cancer")
     assert "“cures cancer” claims to cure" in en.message
+
+
+#: Text built from the characters these patterns care about, so odd mixes get exercised.
+_PIECES = st.sampled_from(
+    ["0", "9", "1", "-", "－", "ー", " ", "　", "(", ")", "+", "@", ".", "#", "〒", "様", "さん",
+     "お客様", "来店", "がん", "治る", "絶対", "No.1", "ad", "pr", "Main", "St", "cures", "cancer",
+     "customer", "Mrs.", "Smith", "ﾚｼｰﾄ", "４", "１", "\n", "💊"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_yields_findings_that_point_at_the_original(text: str) -> None:
+    if not text.strip():
+        return
+    for f in check(text, attachment=text):
+        source = text  # both fields hold the same text here
+        assert 0 <= f.start <= f.end <= len(source)
+        assert source[f.start : f.end] == f.excerpt
