@@ -36,7 +36,7 @@ def test_promotion_with_the_disaster_hashtag() -> None:
     assert cats(r) == {"tragedy-newsjacking": Severity.HIGH, "disaster-timing": Severity.HIGH}
     news = next(f for f in r.findings if f.category == "tragedy-newsjacking")
     assert news.excerpt == "Hagibis"
-    assert "Typhoon Hagibis" in news.message and "events given" in news.message
+    assert "Typhoon Hagibis" in news.message and "event given with the draft" in news.message
 
 
 def test_japanese_promotion_naming_the_disaster() -> None:
@@ -166,3 +166,14 @@ def test_spans_point_into_the_original_text() -> None:
     for f in r.findings:
         assert text[f.start : f.end] == f.excerpt
     assert {f.excerpt for f in r.findings} == {"ＳＡＬＥ", "Sandy"}
+
+
+def test_messages_say_where_the_moment_comes_from() -> None:
+    r = check("Spring sale: 20% off!", at=dt.datetime(2025, 4, 20))
+    assert "built-in calendar" in r.findings[0].message
+    plant = parse_date_entry(
+        {"date": "07-02", "name": "Plant fire", "kind": "anniversary", "topics": ["plant"]},
+        where="acme", origin="acme",
+    )  # fmt: skip
+    r = check("Plant sale: 20% off!", g=Guidelines(sensitive_dates=(plant,)))
+    assert "calendar of acme" in r.findings[0].message

@@ -97,6 +97,7 @@ def moments_on(day: dt.date, dates: Iterable[SensitiveDate]) -> tuple[Moment, ..
             name_ja=d.name_ja,
             region=d.region,
             implies=d.implies,
+            origin=d.origin,
         )
         for d in dates
         if falls_on(d, day)

@@ -68,6 +68,8 @@ class Moment:
     region: str = ""
     #: Intents every post carries during this moment (see :class:`SensitiveDate`).
     implies: tuple[str, ...] = ()
+    #: For calendar moments: the pack the entry came from ("built-in" or a company pack).
+    origin: str = ""
 
     @property
     def grave(self) -> bool:

@@ -72,7 +72,7 @@ class TimingDetector:
         promo = bool(intents & {"promotion", "campaign"})
         humour = "humour" in intents
         refs = _topic_refs(draft, m)
-        label = m.label(draft.language)
+        label = f"“{m.label(draft.language)}”"
         where = _source(m)
         if humour:
             _add(
@@ -82,7 +82,7 @@ class TimingDetector:
                 "timing.joke-during-moment",
                 "tone-deaf-humour",
                 Severity.HIGH,
-                f"A joke while {label} ({where}) reads as making light of it.",
+                f"A joke during {label} ({where}) reads as making light of it.",
                 "Hold the joke; post nothing, or something that helps, until it has passed.",
             )
         elif (
@@ -156,7 +156,7 @@ class TimingDetector:
         hits: dict[tuple[str, str, int, int], _Hit],
     ) -> None:
         span = _cue_span(draft, "promotion") or _cue_span(draft, "campaign")
-        label = m.label(draft.language)
+        label = f"“{m.label(draft.language)}”"
         where = _source(m)
         if m.kind in ("disaster", "crisis") or (m.kind == "tragedy" and not refs):
             what = "your own company's trouble" if m.kind == "crisis" else "a disaster"
@@ -167,7 +167,7 @@ class TimingDetector:
                 "timing.promotion-during-moment",
                 "disaster-timing",
                 Severity.HIGH,
-                f"A promotion or campaign while {label} ({where}): during {what} it reads as "
+                f"A promotion or campaign during {label} ({where}): during {what} it reads as "
                 "tone-deaf.",
                 "Pause promotions and scheduled posts until the situation has settled.",
             )
@@ -179,7 +179,7 @@ class TimingDetector:
                 "timing.promotion-during-moment",
                 "disaster-timing",
                 Severity.MEDIUM,
-                f"A promotion while {label} ({where}).",
+                f"A promotion during {label} ({where}).",
                 "Check whether to pause promotions while this is in the news.",
             )
         elif m.kind == "anniversary":
@@ -264,7 +264,13 @@ def _region_matches(m: Moment, language: str) -> bool:
 
 
 def _source(m: Moment) -> str:
-    return "from the events given with the draft" if m.source == "context" else f"{m.source}"
+    if m.source == "context":
+        return "an event given with the draft"
+    if m.source == "calendar":
+        return (
+            "the built-in calendar" if m.origin in ("", "built-in") else f"calendar of {m.origin}"
+        )
+    return m.source
 
 
 def _add(
