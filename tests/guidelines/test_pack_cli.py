@@ -114,3 +114,14 @@ def test_template_loads_lints_clean_and_passes_its_examples() -> None:
     assert (code, out.strip()) == (0, "0 error(s), 0 warning(s)")
     code, out = invoke("test", str(TEMPLATE))
     assert code == 0, out
+
+
+def test_list_for_a_handle_applies_its_overrides(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, GOOD + 'accounts:\n  "@Acme_JP": {disable: [acme.rude]}\n')
+    code, out = invoke("list", "--guidelines", str(pack), "--handle", "@acme_jp")
+    assert code == 0
+    [line] = [x for x in out.splitlines() if x.startswith("acme.rude")]
+    assert "disabled" in line
+    code, out = invoke("list", "--guidelines", str(pack))
+    [line] = [x for x in out.splitlines() if x.startswith("acme.rude")]
+    assert "active" in line
