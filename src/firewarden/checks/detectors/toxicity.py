@@ -112,7 +112,12 @@ def _finding(
         start, end, excerpt = spans[0]
     else:
         start, end, excerpt = 0, len(field.original), field.original
-    severity = kind.confident if p >= model.high else kind.severity
+    if p >= model.high:
+        severity = kind.confident
+    elif p >= model.sure:
+        severity = kind.severity
+    else:  # uncertain band just above the threshold: worth a look, not a block on its own
+        severity = Severity(max(Severity.LOW, kind.severity - 1))
     driven = ", ".join(f"“{w}”" for w in evidence) or "the text as a whole"
     return Finding(
         rule_id=kind.rule_id,

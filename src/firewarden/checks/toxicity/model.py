@@ -127,6 +127,16 @@ class LinearModel:
             z = self.logit_en(english if english is not None else EnglishText(folded))
         return _sigmoid(z)
 
+    @property
+    def sure(self) -> float:
+        """Probability from which a flag needs review on its own (between threshold and high).
+
+        The threshold is chosen on TweetEval, where a third of the tweets are offensive; brand
+        drafts almost never are, so near the threshold a flag is more often slang ("killer
+        deals", "this burger is sick") than abuse. Such flags are shown at low severity.
+        """
+        return (self.threshold + self.high) / 2
+
     def flags(self, probability: float) -> bool:
         """The product's decision: the same threshold for the check and for ``eval``."""
         return probability >= self.threshold
