@@ -177,3 +177,20 @@ def test_messages_say_where_the_moment_comes_from() -> None:
     )  # fmt: skip
     r = check("Plant sale: 20% off!", g=Guidelines(sensitive_dates=(plant,)))
     assert "calendar of acme" in r.findings[0].message
+
+
+def test_jokes_on_calendar_days() -> None:
+    at = dt.datetime(2025, 9, 11, 9)
+    # A joke that does not touch the anniversary is worth a look, not a block...
+    assert cats(check("Monday mood lol", at=at)) == {"tone-deaf-humour": Severity.LOW}
+    # ...one that does is high, and so is any joke during an event given with the draft.
+    assert cats(check("Never forget to hydrate lol", at=at))["tone-deaf-humour"] == Severity.HIGH
+    assert (
+        cats(check("Monday mood lol", events=("Earthquake hits Istanbul",)))["tone-deaf-humour"]
+        == Severity.HIGH
+    )
+
+
+def test_hiroshima_day_bomb_pun() -> None:
+    r = check("Our deals today are da bomb! 50% off", at=dt.datetime(2025, 8, 6))
+    assert cats(r)["tragedy-newsjacking"] == Severity.HIGH

@@ -75,14 +75,22 @@ class TimingDetector:
         label = f"“{m.label(draft.language)}”"
         where = _source(m)
         if humour:
+            # A date on the calendar is a backdrop, not news: a joke that does not touch it is
+            # worth a look (low, or info for another region's anniversary), not a block.
+            if m.source != "calendar" or refs:
+                sev = Severity.HIGH
+            else:
+                sev = Severity.LOW if _region_matches(m, draft.language) else Severity.INFO
             _add(
                 hits,
                 m,
                 _cue_span(draft, "humour"),
                 "timing.joke-during-moment",
                 "tone-deaf-humour",
-                Severity.HIGH,
-                f"A joke during {label} ({where}) reads as making light of it.",
+                sev,
+                f"A joke during {label} ({where}) may read as making light of it."
+                if sev < Severity.HIGH
+                else f"A joke during {label} ({where}) reads as making light of it.",
                 "Hold the joke; post nothing, or something that helps, until it has passed.",
             )
         elif (
