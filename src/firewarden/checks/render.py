@@ -16,7 +16,10 @@ _RESET = "\x1b[0m"
 
 def highlight(text: str, findings: list[Finding], *, color: bool) -> str:
     """Mark each finding's span in ``text``: colour on a terminal, ``[[...]]`` otherwise."""
-    spans = sorted({(f.start, f.end, f.severity) for f in findings if f.end > f.start})
+    # Informational notes are listed below the draft but not marked in it.
+    spans = sorted(
+        {(f.start, f.end, f.severity) for f in findings if f.end > f.start and f.severity}
+    )
     out: list[str] = []
     pos = 0
     for start, end, sev in spans:

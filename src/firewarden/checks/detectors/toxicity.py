@@ -116,8 +116,8 @@ def _finding(
         severity = kind.confident
     elif p >= model.sure:
         severity = kind.severity
-    else:  # uncertain band just above the threshold: worth a look, not a block on its own
-        severity = Severity(max(Severity.LOW, kind.severity - 1))
+    else:  # uncertain band just above the threshold: a note, not a finding that raises the level
+        severity = Severity.INFO
     driven = ", ".join(f"“{w}”" for w in evidence) or "the text as a whole"
     return Finding(
         rule_id=kind.rule_id,
