@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from firewarden.checks.detectors.narrow_text import has_japanese
 from firewarden.text.normalize import fold_pattern
 
 
@@ -73,6 +74,23 @@ GUARANTEE_EN = words(
     r"works for everyone", r"(?:zero|no) side[- ]effects", r"instant results",
     r"permanent(?:ly)? (?:results|removal|cure|weight loss)", r"risk[- ]free results",
 )  # fmt: skip
+#: Words (folded tokens) one of which every GUARANTEE_EN match contains: a cheap first look.
+GUARANTEE_EN_WORDS = frozenset(
+    [
+        "100",
+        "guaranteed",
+        "result",
+        "results",
+        "works",
+        "never",
+        "zero",
+        "no",
+        "instant",
+        "permanent",
+        "permanently",
+        "risk",
+    ]
+)
 
 _JA_SUPERLATIVES = (
     "日本一", "世界一", "業界一", "地域一", "業界no.1", "業界ナンバーワン", "業界初", "世界初",
@@ -81,13 +99,33 @@ _JA_SUPERLATIVES = (
 )  # fmt: skip
 SUPERLATIVE_JA = re.compile(ja(*_JA_SUPERLATIVES) + r"|no\. ?1(?![0-9])")
 SUPERLATIVE_EN = words(
-    r"best in the (?:world|country|nation|industry|universe)", r"world'?s (?:best|greatest)",
-    r"(?:world'?s|america'?s|japan'?s|uk'?s) (?:no\.? ?1|#1|number one)",
+    r"best in the (?:world|country|nation|industry|universe)", r"world['’]?s (?:best|greatest)",
+    r"(?:world['’]?s|america['’]?s|japan['’]?s|uk['’]?s) (?:no\.? ?1|#1|number one)",
     r"(?:no\.? ?1|#1|number one) (?:in (?:the )?(?:world|country|industry|japan|america|us|uk)"
     r"|brand|rated|selling|seller|choice|recommended)",
     r"(?:best|top)[- ]selling", r"unbeatable (?:prices?|value|deals?|quality)",
     r"the only (?:product|brand|formula|supplement) that",
 )  # fmt: skip
+SUPERLATIVE_EN_WORDS = frozenset(
+    [
+        "best",
+        "world",
+        "america",
+        "japan",
+        "uk",
+        "world's",
+        "worlds",
+        "america's",
+        "japan's",
+        "uk's",
+        "no",
+        "#1",
+        "number",
+        "top",
+        "unbeatable",
+        "only",
+    ]
+)
 #: Signs that a claim cites its basis (※1, *, a survey, a source).
 SOURCE = re.compile(
     r"※|\*|\[\d+\]|(?<![a-z])(?:source|according to|survey|study|studies|research|published|"
@@ -106,10 +144,19 @@ HEALTH_VERB_EN = words(
     r"remedy for", r"combat(?:s|ing)?", r"beats", r"stops",
     r"wards? off", r"detox(?:es|ify|ifies)?",
 )  # fmt: skip
+_VERB_STEMS = (
+    "cure cures cured curing treat treats treated treating treatment heal heals healed healing "
+    "prevent prevents prevented preventing prevention reverse reverses reversed reversing "
+    "fights fighting kills eliminate eliminates eliminating eradicate eradicates eradicating "
+    "relieve relieves relieving relief protect protects protecting reduce reduces reducing "
+    "lowers lowering lower get clear clears remedy combat combats combating beats stops ward "
+    "wards detox detoxes detoxify detoxifies"
+)
+HEALTH_VERB_EN_WORDS = frozenset(_VERB_STEMS.split())
 CONDITION_EN = words(
     r"cancers?", r"tumou?rs?", r"diabetes", r"covid(?:-?19)?", r"coronavirus", r"viruses",
     r"flu", r"influenza", r"(?:a|the|common) cold", r"colds", r"infections?", r"bacteria",
-    r"alzheimer'?s", r"dementia", r"arthritis", r"asthma", r"eczema", r"acne", r"psoriasis",
+    r"alzheimer['’]?s", r"dementia", r"arthritis", r"asthma", r"eczema", r"acne", r"psoriasis",
     r"hypertension", r"(?:high )?blood pressure", r"(?:blood )?sugar levels?", r"cholesterol",
     r"depression", r"anxiety", r"insomnia", r"obesity", r"heart disease",
     r"autism", r"adhd", r"hair loss", r"baldness", r"wrinkles", r"inflammation",
@@ -173,7 +220,7 @@ HEALTH_BUZZ: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "clinical proof",
     ),
     (
-        words(r"doctors? (?:hate|don'?t want you to know|are (?:shocked|stunned))"),
+        words(r"doctors? (?:hate|don['’]?t want you to know|are (?:shocked|stunned))"),
         "medium",
         "medical endorsement",
     ),
@@ -202,11 +249,17 @@ def _combine(japanese: bool) -> re.Pattern[str]:
         "|".join(
             f"(?P<b{i}>{pattern.pattern})"
             for i, (pattern, _, _) in enumerate(HEALTH_BUZZ)
-            if pattern.pattern.isascii() != japanese
+            if has_japanese(pattern.pattern) == japanese
         )
     )
 
 
+_BUZZ_STEMS = (
+    "boost boosts boosting immune immunity strengthen strengthens miracle detox detoxify "
+    "detoxifies detoxifying detoxes detoxing cleanse cleanses clinically scientifically "
+    "medically doctor doctors burn burns burning burner fat melt melts lose reverse reverses"
+)
+BUZZ_EN_WORDS = frozenset(_BUZZ_STEMS.split())
 #: HEALTH_BUZZ in one pass per language.
 BUZZ_EN = _combine(japanese=False)
 BUZZ_JA = _combine(japanese=True)

@@ -50,13 +50,22 @@ class ClaimsDetector:
         for field in draft.fields:
             # Japanese patterns only where there is Japanese, the English ones always.
             ja = has_japanese(field.text)
-            yield from self._guarantees(field, ja)
-            yield from self._superlatives(field, ja, basis)
-            yield from self._health(field, ja)
-            yield from self._health_buzz(field, ja, basis)
+            words = frozenset(t.text for t in field.tokens)
+            yield from self._guarantees(
+                field, _run(p.GUARANTEE_EN, p.GUARANTEE_EN_WORDS, p.GUARANTEE_JA, words, ja)
+            )
+            yield from self._superlatives(
+                field,
+                _run(p.SUPERLATIVE_EN, p.SUPERLATIVE_EN_WORDS, p.SUPERLATIVE_JA, words, ja),
+                basis,
+            )
+            yield from self._health(field, words, ja)
+            yield from self._health_buzz(
+                field, _run(p.BUZZ_EN, p.BUZZ_EN_WORDS, p.BUZZ_JA, words, ja), basis
+            )
 
-    def _guarantees(self, field: Field, ja: bool) -> Iterator[Finding]:
-        for pattern in (p.GUARANTEE_EN, p.GUARANTEE_JA) if ja else (p.GUARANTEE_EN,):
+    def _guarantees(self, field: Field, patterns: list[re.Pattern[str]]) -> Iterator[Finding]:
+        for pattern in patterns:
             for m in p.matches(pattern, field.text):
                 bodily = p.BODILY.search(m.group())
                 yield self._finding(
@@ -64,9 +73,11 @@ class ClaimsDetector:
                     m.start(), m.end(), w.GUARANTEE, (_KEIHYO, _FTC_ACT),
                 )  # fmt: skip
 
-    def _superlatives(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
+    def _superlatives(
+        self, field: Field, patterns: list[re.Pattern[str]], basis: _Basis
+    ) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
-        for pattern in (p.SUPERLATIVE_EN, p.SUPERLATIVE_JA) if ja else (p.SUPERLATIVE_EN,):
+        for pattern in patterns:
             for m in p.matches(pattern, field.text):
                 if any(s < m.end() and m.start() < e for s, e in seen) or basis.sourced:
                     continue
@@ -76,9 +87,11 @@ class ClaimsDetector:
                     (_KEIHYO, _NO1, _FTC_ACT),
                 )  # fmt: skip
 
-    def _health(self, field: Field, ja: bool) -> Iterator[Finding]:
+    def _health(self, field: Field, words: frozenset[str], ja: bool) -> Iterator[Finding]:
         text = field.text
-        pairs = [(p.HEALTH_VERB_EN, p.CONDITION_EN, _EN_WINDOW)]
+        pairs = []
+        if p.HEALTH_VERB_EN_WORDS & words:
+            pairs.append((p.HEALTH_VERB_EN, p.CONDITION_EN, _EN_WINDOW))
         if ja:
             pairs.append((p.HEALTH_VERB_JA, p.CONDITION_JA, _JA_WINDOW))
         for verbs, conditions, window in pairs:
@@ -100,8 +113,10 @@ class ClaimsDetector:
                         w.HEALTH, (_YAKKI, _KENKO, _FTC_HEALTH),
                     )  # fmt: skip
 
-    def _health_buzz(self, field: Field, ja: bool, basis: _Basis) -> Iterator[Finding]:
-        for pattern in (p.BUZZ_EN, p.BUZZ_JA) if ja else (p.BUZZ_EN,):
+    def _health_buzz(
+        self, field: Field, patterns: list[re.Pattern[str]], basis: _Basis
+    ) -> Iterator[Finding]:
+        for pattern in patterns:
             for m in p.matches(pattern, field.text):
                 _, sev, what = p.HEALTH_BUZZ[int((m.lastgroup or "b0")[1:])]
                 if what in ("clinical proof", "medical endorsement") and basis.cited:
@@ -140,6 +155,20 @@ class ClaimsDetector:
             field=field.name,
             detector=self.name,
         )
+
+
+def _run(
+    en: re.Pattern[str],
+    en_words: frozenset[str],
+    ja: re.Pattern[str],
+    words: frozenset[str],
+    japanese: bool,
+) -> list[re.Pattern[str]]:
+    """The patterns worth running: English when one of its words is there, Japanese on Japanese."""
+    out = [en] if en_words & words else []
+    if japanese:
+        out.append(ja)
+    return out
 
 
 class _Basis:

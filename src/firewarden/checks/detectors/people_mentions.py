@@ -9,6 +9,7 @@ runs on narrowed original text because capitals carry the signal in English.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from firewarden.checks.detectors.narrow_text import has_japanese
@@ -76,8 +77,45 @@ _JA_VISIT = re.compile(
 )
 # Cheap looks that rule a pattern out before it is run (most posts name nobody).
 # (No leading \b: a pattern starting with one loses the engine's first-character scan.)
-_EN_CUSTOMER_GATE = re.compile(rf"{_ROLE}\b|{_TITLE}\s")
-_EN_VISIT_GATE = re.compile(rf"{_VISIT_EN}\b")
+_ROLE_WORDS = frozenset(
+    f"{w}{s}"
+    for w in ("customer", "client", "guest", "patron", "shopper", "diner", "passenger",
+              "patient", "visitor", "buyer", "subscriber")
+    for s in ("", "s")
+) | frozenset(("mr", "mrs", "ms", "miss", "mx", "dr", "prof"))  # fmt: skip
+_VISIT_WORDS = frozenset(
+    [
+        "visited",
+        "stopped",
+        "dropped",
+        "came",
+        "dined",
+        "ate",
+        "shopped",
+        "stayed",
+        "checked",
+        "was",
+        "were",
+        "spotted",
+    ]
+)
+_CELEB_WORDS = frozenset(
+    [
+        "celebrity",
+        "celeb",
+        "famous",
+        "star",
+        "actor",
+        "actress",
+        "singer",
+        "rapper",
+        "athlete",
+        "influencer",
+        "youtuber",
+        "comedian",
+        "model",
+    ]
+)
 _JA_HON_GATE = re.compile(_HON)
 _JA_VISIT_GATE = re.compile(rf"{_CELEB_JA}|お忍び")
 
@@ -101,11 +139,17 @@ class Mention:
     name: str
 
 
-def find_people(narrowed: str) -> list[Mention]:
-    """Customers named and private visits disclosed in a narrowed text."""
+def find_people(narrowed: str, words: AbstractSet[str]) -> list[Mention]:
+    """Customers named and private visits disclosed in a narrowed text.
+
+    ``words`` are the text's folded word tokens: looking them up is far cheaper than running
+    the English patterns over a post that names nobody.
+    """
     found: list[Mention] = []
     japanese = has_japanese(narrowed)
-    visit = bool(_EN_VISIT_GATE.search(narrowed))
+    visit = bool(_VISIT_WORDS & words) and bool(
+        _CELEB_WORDS & words or "our" in words or "us" in words
+    )
     for m in _EN_VISIT.finditer(narrowed) if visit else ():
         name = m.group("celeb") or m.group("name") or m.group("spotted") or ""
         if m.group("celeb") or _is_en_name(name):
@@ -116,7 +160,7 @@ def find_people(narrowed: str) -> list[Mention]:
         if name and not _is_ja_name(name):
             name = ""
         found.append(Mention(m.start(), m.end(), "visit", name))
-    customer = visit or _EN_CUSTOMER_GATE.search(narrowed)
+    customer = bool(_ROLE_WORDS & words)
     for m in _EN_CUSTOMER.finditer(narrowed) if customer else ():
         name = m.group("named") or m.group("name") or m.group("title") or ""
         if m.group("named") or _is_en_name(name):

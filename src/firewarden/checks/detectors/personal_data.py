@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from firewarden.checks.detectors.narrow_text import narrow
 from firewarden.checks.detectors.payment_cards import find_card_numbers
@@ -78,16 +79,17 @@ class PersonalDataDetector:
     name = "personal-data"
 
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
-        brand = tuple(t for t in (*guidelines.brand_terms, fold_pattern(draft.context.brand)) if t)
+        brand = guidelines.brand_terms + _folded_brand(draft.context.brand)
         for field in draft.fields:
             yield from self._field_findings(field, brand)
 
     def _field_findings(self, field: Field, brand: tuple[str, ...]) -> Iterator[Finding]:
         text = narrow(field.original)
-        people = find_people(text)
+        words = frozenset(t.text for t in field.tokens)
+        people = find_people(text, words)
         phones = find_phone_numbers(text)
-        emails = list(_EMAIL.finditer(text)) if "@" in text or _SPELLED_AT.search(text) else []
-        addresses = find_addresses(text)
+        emails = list(_EMAIL.finditer(text)) if _may_hold_email(text) else []
+        addresses = find_addresses(text, words)
         # Looked up only when there is contact data that a private person would make worse.
         private = bool(people) or (
             bool(phones or emails or addresses) and bool(_PRIVATE_CUE.search(text))
@@ -142,6 +144,21 @@ class PersonalDataDetector:
                         field, "privacy.attachment-document", Severity.HIGH, s, e, DOCUMENT,
                         (_APPI, _PPC),
                     )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _folded_brand(brand: str) -> tuple[str, ...]:
+    return (fold_pattern(brand),) if brand.strip() else ()
+
+
+def _may_hold_email(text: str) -> bool:
+    """An "@" glued to a word on its left (a mention's "@" is not), or a spelled-out "[at]"."""
+    i = text.find("@")
+    while i != -1:
+        if i and (text[i - 1].isalnum() or text[i - 1] in "._%+-"):
+            return True
+        i = text.find("@", i + 1)
+    return ("[" in text or "(" in text) and _SPELLED_AT.search(text) is not None
 
 
 def _email_finding(

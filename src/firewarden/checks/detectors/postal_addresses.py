@@ -9,6 +9,7 @@ type), not by lists of places.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 _KANJI = r"\u4e00-\u9fff\u3005"
@@ -52,7 +53,7 @@ _US_STREET = re.compile(
 _US_CITY_ZIP = re.compile(rf"(?<![\w])(?:{_CITY_STATE_ZIP})")
 
 # Cheap looks that rule a pattern out before it is run (most posts hold no address).
-_US_STREET_GATE = re.compile(rf"(?:{_STREET_TYPES})\b")
+_STREET_WORDS = frozenset(_STREET_TYPES.lower().split("|"))
 _ZIP_GATE = re.compile(r"\d{5}")
 _JP_STREET_GATE = re.compile(r"[市区町村郡]")
 
@@ -65,17 +66,23 @@ class Address:
     kind: str
 
 
-def find_addresses(narrowed: str) -> list[Address]:
-    """Postal addresses in a narrowed text, left to right, without overlaps."""
+def find_addresses(narrowed: str, words: AbstractSet[str]) -> list[Address]:
+    """Postal addresses in a narrowed text, left to right, without overlaps.
+
+    ``words`` are the text's folded word tokens, to skip the street pattern cheaply.
+    """
     found: list[Address] = []
     for pattern, kind, gate in (
-        (_US_STREET, "us-street", _US_STREET_GATE),
+        (_US_STREET, "us-street", _STREET_WORDS),
         (_US_CITY_ZIP, "us-city-zip", _ZIP_GATE),
         (_JP_POSTCODE, "jp-postcode", None),
         (_JP_STREET, "jp-street", _JP_STREET_GATE),
     ):
         if gate is None:
             if "〒" not in narrowed and "郵便番号" not in narrowed:
+                continue
+        elif isinstance(gate, frozenset):
+            if not gate & words:
                 continue
         elif not gate.search(narrowed):
             continue
