@@ -96,18 +96,24 @@ class DisclosureDetector:
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
         text = draft.text
         tags = hashtags(text.text) if "#" in text.text else ()
-        clear = _clear_markers(text, tags)
         ambiguous = [(t.start, t.end, t.text) for t in tags if t.text in _AMBIGUOUS_TAGS]
         if draft.context.sponsored:
+            clear = _clear_markers(text, tags)
             yield from self._sponsored(text, tags, clear, ambiguous, draft.attachment)
             return
-        for s, e, tag in ambiguous:
-            if tag in _DEAL_ONLY_TAGS and not clear:
+        # Not marked sponsored: disclosures matter only if there is a sign of a deal to weigh.
+        deal_tags = [a for a in ambiguous if a[2] in _DEAL_ONLY_TAGS]
+        gifts = _gift_signs(narrow(text.original))
+        if not deal_tags and not gifts:
+            return
+        clear = _clear_markers(text, tags)
+        if not clear:
+            for s, e, _ in deal_tags:
                 yield self._ambiguous(text, s, e)
         if any(not _is_gift_wording(text, m) for m in clear):
             return
         personal = draft.context.account == "personal"
-        for s, e in _gift_signs(narrow(text.original)):
+        for s, e in gifts:
             yield self._finding(
                 text, "disclosure.possible-gift", Severity.LOW if personal else Severity.INFO,
                 s, e, w.POSSIBLE_GIFT,
