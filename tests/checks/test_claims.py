@@ -34,6 +34,7 @@ def summary(text: str) -> list[tuple[str, Severity, str]]:
         ("１００％効果あり", "１００％効果あり"),
         ("この方法なら絶対に儲かる", "絶対に儲かる"),
         ("効果を保証します", "効果を保証"),
+        ("汚れが完全に消える洗剤", "完全に消える"),
     ],
 )
 def test_guarantees_are_medium_or_worse(text: str, excerpt: str) -> None:

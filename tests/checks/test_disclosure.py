@@ -89,6 +89,17 @@ def test_ambiguous_disclosures_are_medium(tag: str) -> None:
     assert finding.excerpt == tag
 
 
+def test_anken_in_running_text_is_ambiguous() -> None:
+    (finding,) = check("今回は企業案件です！新作コスメ")
+    assert rules([finding]) == [("disclosure.ambiguous", Severity.MEDIUM)]
+    assert finding.excerpt == "企業案件"
+    # Unsponsored, plain 案件 is ordinary business Japanese ("a project").
+    assert check("システム開発の案件を受け付けています", sponsored=False) == []
+    assert rules(check("今回は企業案件です", sponsored=False)) == [
+        ("disclosure.ambiguous", Severity.MEDIUM)
+    ]
+
+
 def test_deal_only_tags_flag_even_when_not_marked_sponsored() -> None:
     assert rules(check("Great day #sp", sponsored=False)) == [
         ("disclosure.ambiguous", Severity.MEDIUM)

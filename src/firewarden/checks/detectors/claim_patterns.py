@@ -62,7 +62,7 @@ GUARANTEE_JA = re.compile(
 #: Guarantees about the body are health claims too, and weigh more.
 BODILY = re.compile(
     r"cure|heal|lose|burn|weight|slim|thin|grow|erase|clear|whiten|"
-    + ja("痩せ", "やせ", "治", "効", "若返", "生え", "消え", "白くな", "細くな")
+    + ja("痩せ", "やせ", "治", "効", "若返", "生え", "白くな", "細くな")
 )
 GUARANTEE_EN = words(
     r"100 ?% (?:guaranteed|effective|safe|proven|success(?:ful)?|results?|risk[- ]free|"

@@ -46,6 +46,8 @@ _AMBIGUOUS_TAGS = frozenset(
     for t in ("sp", "spon", "sponsor", "collab", "thanks", "thankyou", "ambassador", "partner",
               "案件", "企業案件", "pr案件", "協賛")
 )  # fmt: skip
+#: 案件 ("a job", influencer slang for a paid post) in running text, with its usual prefixes.
+_AMBIGUOUS_TEXT = re.compile(r"(?:pr|企業)?案件")
 #: Ambiguous tags that only make sense for a deal; on their own they still need a clear one.
 _DEAL_ONLY_TAGS = frozenset(fold_pattern(t) for t in ("sp", "spon", "案件", "企業案件", "pr案件"))
 
@@ -96,13 +98,18 @@ class DisclosureDetector:
     def findings(self, draft: Draft, guidelines: Guidelines) -> Iterator[Finding]:
         text = draft.text
         tags = hashtags(text.text) if "#" in text.text else ()
-        ambiguous = [(t.start, t.end, t.text) for t in tags if t.text in _AMBIGUOUS_TAGS]
+        ambiguous = _ambiguous_markers(text.text, tags)
         if draft.context.sponsored:
             clear = _clear_markers(text, tags)
             yield from self._sponsored(text, tags, clear, ambiguous, draft.attachment)
             return
         # Not marked sponsored: disclosures matter only if there is a sign of a deal to weigh.
-        deal_tags = [a for a in ambiguous if a[2] in _DEAL_ONLY_TAGS]
+        # (Plain 案件 is also ordinary business Japanese: "a project"; 企業案件 and #案件 are not.)
+        deal_tags = [
+            a
+            for a in ambiguous
+            if a[2] in _DEAL_ONLY_TAGS and (a[2] != "案件" or "#" in text.text[a[0]])
+        ]
         gifts = _gift_signs(narrow(text.original))
         if not deal_tags and not gifts:
             return
@@ -185,6 +192,16 @@ def _clear_markers(field: Field, tags: tuple[Token, ...]) -> list[_Marker]:
         if not any(x.start <= m.start() < x.end for x in found):
             found.append(_Marker(m.start(), m.end(), False))
     found.sort()
+    return found
+
+
+def _ambiguous_markers(folded: str, tags: tuple[Token, ...]) -> list[tuple[int, int, str]]:
+    """Hashtags like #sp and #collab, and 案件 in running text: hints, not disclosures."""
+    found = [(t.start, t.end, t.text) for t in tags if t.text in _AMBIGUOUS_TAGS]
+    if "案件" in folded:
+        for m in _AMBIGUOUS_TEXT.finditer(folded):
+            if not any(s <= m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), m.group()))
     return found
 
 
