@@ -75,22 +75,10 @@ GUARANTEE_EN = words(
     r"permanent(?:ly)? (?:results|removal|cure|weight loss)", r"risk[- ]free results",
 )  # fmt: skip
 #: Words (folded tokens) one of which every GUARANTEE_EN match contains: a cheap first look.
-GUARANTEE_EN_WORDS = frozenset(
-    [
-        "100",
-        "guaranteed",
-        "result",
-        "results",
-        "works",
-        "never",
-        "zero",
-        "no",
-        "instant",
-        "permanent",
-        "permanently",
-        "risk",
-    ]
-)
+GUARANTEE_EN_WORDS = frozenset((
+    "100", "guaranteed", "result", "results", "works", "never", "zero", "no", "instant",
+    "permanent", "permanently", "risk",
+))  # fmt: skip
 
 _JA_SUPERLATIVES = (
     "日本一", "世界一", "業界一", "地域一", "業界no.1", "業界ナンバーワン", "業界初", "世界初",
@@ -106,26 +94,10 @@ SUPERLATIVE_EN = words(
     r"(?:best|top)[- ]selling", r"unbeatable (?:prices?|value|deals?|quality)",
     r"the only (?:product|brand|formula|supplement) that",
 )  # fmt: skip
-SUPERLATIVE_EN_WORDS = frozenset(
-    [
-        "best",
-        "world",
-        "america",
-        "japan",
-        "uk",
-        "world's",
-        "worlds",
-        "america's",
-        "japan's",
-        "uk's",
-        "no",
-        "#1",
-        "number",
-        "top",
-        "unbeatable",
-        "only",
-    ]
-)
+SUPERLATIVE_EN_WORDS = frozenset((
+    "best", "world", "america", "japan", "uk", "world's", "worlds", "america's", "japan's",
+    "uk's", "no", "#1", "number", "top", "unbeatable", "only",
+))  # fmt: skip
 #: Signs that a claim cites its basis (※1, *, a survey, a source).
 SOURCE = re.compile(
     r"※|\*|\[\d+\]|(?<![a-z])(?:source|according to|survey|study|studies|research|published|"
