@@ -24,6 +24,7 @@ from datetime import datetime
 
 from firewarden.detect.baseline import Baseline, alpha, season_slot
 from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
+from firewarden.detect.tail import RecentTail
 from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
 
 _NULL_MEAN_SURPRISE = math.log10(math.e)
@@ -61,6 +62,20 @@ class DetectorConfig:
     #: a series whose tails are heavier than the model's gets its surprises deflated.
     calibration_halflife: float = 500.0
     calibrate: bool = True
+    #: Rarity gate (see :mod:`firewarden.detect.tail`): departures are re-judged against the
+    #: series' own recent ones (the last ``rarity_window`` points). An episode's alert must
+    #: be at least ``rare_confirm`` rare (-log10 tail probability); a point at least
+    #: ``rare_alert`` rare alerts on its own unless an alert was raised in the last
+    #: ``rare_gap`` points. Both the single departure and the mean departure of the last
+    #: ``rarity_run`` points (each clipped at ``rarity_clip`` scales) are judged.
+    rarity: bool = True
+    rarity_window: int = 2000
+    rarity_tail: float = 0.05
+    rare_confirm: float = 2.5
+    rare_alert: float = 3.5
+    rare_gap: int = 300
+    rarity_run: int = 10
+    rarity_clip: float = 20.0
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -69,7 +84,13 @@ class DetectorConfig:
 #: Mention watches: only rises matter (a quiet day is no firestorm).
 #: Thresholds chosen on simulated streams (``firewarden simulate evaluate``), not on NAB.
 WATCH_CONFIG = DetectorConfig(
-    direction=Direction.UP, counts=True, cooldown=144, watch=7.0, warning=10.0, crisis=14.0
+    direction=Direction.UP,
+    counts=True,
+    cooldown=144,
+    watch=7.0,
+    warning=10.0,
+    crisis=14.0,
+    rarity=False,
 )
 
 
@@ -101,6 +122,10 @@ class SeriesDetector:
         self._silent = False
         self._a_cal = alpha(cfg.calibration_halflife)
         self._mean_surprise = 0.01  # rate of surprises >= 2 (1 % under the model)
+        self._tail_point = RecentTail(cfg.rarity_window, cfg.rarity_tail)
+        self._tail_run = RecentTail(cfg.rarity_window, cfg.rarity_tail)
+        self._run: deque[float] = deque(maxlen=max(cfg.rarity_run, 1))
+        self._run_sum = 0.0
 
     @property
     def level(self) -> AlertLevel:
@@ -203,6 +228,16 @@ class SeriesDetector:
                 self._recent.clear()
             self._level = level
             alert = self._n - self._last_alert > cfg.cooldown or level > self._last_alert_level
+        shown = self._level
+        if cfg.rarity and warm:
+            rarity = self._rarity(z)
+            if alert and rarity < cfg.rare_confirm:
+                alert = False  # large for the model, ordinary for this series
+            elif (
+                not alert and rarity >= cfg.rare_alert and self._n - self._last_alert > cfg.rare_gap
+            ):
+                alert = True
+                shown = max(self._level, AlertLevel.WATCH)
         if alert:
             self._last_alert = self._n
             self._last_alert_level = level
@@ -214,7 +249,7 @@ class SeriesDetector:
                 observed=x,
                 expected=pred,
                 since=self._since or ts,
-                level=level,
+                level=shown,
                 surprise=score,
             )
         if self._level is AlertLevel.NONE or self._episode_len >= cfg.relearn_after:
@@ -223,7 +258,25 @@ class SeriesDetector:
             self._in_episode(x, score)
         if self._interval:
             self._base.remember(x, *season_slot(ts, self._interval))
-        return Decision(ts, self._level, score, alert, explanation)
+        return Decision(ts, shown, score, alert, explanation)
+
+    def _rarity(self, z: float) -> float:
+        """How rare this departure (and the mean of the last few) is for this series."""
+        cfg = self.config
+        clip = cfg.rarity_clip
+        if len(self._run) == self._run.maxlen:
+            self._run_sum -= self._run[0]
+        zc = max(-clip, min(clip, z))
+        self._run.append(zc)
+        self._run_sum += zc
+        run = self._run_sum / math.sqrt(len(self._run))
+        if cfg.direction is Direction.UP:
+            point, run = max(z, 0.0), max(run, 0.0)
+        elif cfg.direction is Direction.DOWN:
+            point, run = max(-z, 0.0), max(-run, 0.0)
+        else:
+            point, run = abs(z), abs(run)
+        return max(self._tail_point.rarity(point), self._tail_run.rarity(run))
 
     def _level_for(self, score: float, x: float, pred: float) -> AlertLevel:
         cfg = self.config
