@@ -203,6 +203,7 @@ def test_not_addresses(text: str) -> None:
         ("Thanks to our customer Taro Suzuki for the review!", "customer Taro Suzuki"),
         ("Our customer Mrs. Smith loved the cake", "customer Mrs. Smith"),
         ("A guest named Alice asked for more", "guest named Alice"),
+        ("Congrats to our customer of the month, Jane Doe!", "customer of the month, Jane Doe"),
         ("お客様の山田様からお手紙をいただきました", "お客様の山田様"),
         ("本日は鈴木様がご来店されました", "鈴木様がご来店"),
         ("顧客の山田さんの注文です", "顧客の山田さん"),

@@ -34,7 +34,8 @@ _CELEB_EN = (
 
 # Lower-case role words only: "Customer Service" and "Guest Wi-Fi" are titles, not people.
 _EN_CUSTOMER = re.compile(
-    rf"\b(?:{_ROLE}\s+(?:(?:named|called)\s+(?P<named>{_CAP}(?:\s+{_CAP})?)|(?P<name>{_NAME}))"
+    rf"\b(?:{_ROLE}\s+(?:of the (?:day|week|month|year)[,:]?\s+)?"
+    rf"(?:(?:named|called)\s+(?P<named>{_CAP}(?:\s+{_CAP})?)|(?P<name>{_NAME}))"
     rf"|(?P<title>{_TITLE}\s+{_CAP})\s+(?:{_VISIT_EN}|ordered|bought|complained|left|asked))"
 )
 _EN_VISIT = re.compile(
