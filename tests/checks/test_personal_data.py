@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import firewarden
 from firewarden.checks.context import Context
 from firewarden.checks.detectors.payment_cards import card_network, luhn_valid
 from firewarden.checks.detectors.personal_data import PersonalDataDetector
@@ -326,3 +327,20 @@ def test_any_text_yields_findings_that_point_at_the_original(text: str) -> None:
         source = text  # both fields hold the same text here
         assert 0 <= f.start <= f.end <= len(source)
         assert source[f.start : f.end] == f.excerpt
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id", "excerpt"),
+    [
+        ("電話090-1234-5678です", "privacy.phone", "090-1234-5678"),
+        ("佐藤様、090-1234-5678に折り返しました", "privacy.phone", "090-1234-5678"),
+        ("メールはtaro.yamada@example.comまでどうぞ", "privacy.email", "taro.yamada@example.com"),
+        ("カード4111 1111 1111 1111で支払い", "privacy.payment-card", "4111 1111 1111 1111"),
+    ],
+)
+def test_structured_data_is_found_between_japanese_characters(
+    text: str, rule_id: str, excerpt: str
+) -> None:
+    # Japanese characters count as word characters for \w: boundaries must be ASCII-only.
+    report = firewarden.check(text)
+    assert (rule_id, excerpt) in {(f.rule_id, f.excerpt) for f in report.findings}

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 #: 13-19 digits, optionally in groups separated by one space or one hyphen.
-_CANDIDATE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/]|[.,-]\d)")
+_CANDIDATE = re.compile(r"(?<![0-9A-Za-z_.,/-])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z_/]|[.,-]\d)")
 
 #: Issuer identification number ranges: (network, lowest prefix, highest prefix, lengths).
 _IIN: tuple[tuple[str, int, int, tuple[int, ...]], ...] = (

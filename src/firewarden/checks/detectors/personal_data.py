@@ -46,10 +46,10 @@ _PCI = "PCI DSS (https://www.pcisecuritystandards.org/)"
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile(
-    rf"(?<![\w.+%-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}})"
+    rf"(?<![0-9A-Za-z_.+%-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}})"
     # "name@example.com", and the spelled-out evasions "name [at] example [dot] com".
     rf"(?:@|\s?[\[(]\s?at\s?[\])]\s?)(?P<domain>{_LABEL}(?:(?:\.|\s?[\[(]\s?dot\s?[\])]\s?){_LABEL})*"
-    rf"(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)[A-Za-z]{{2,24}})(?![\w-])",
+    rf"(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)[A-Za-z]{{2,24}})(?![0-9A-Za-z_-])",
     re.IGNORECASE,
 )
 _SPELLED_AT = re.compile(r"[\[(]\s?at\s?[\])]", re.IGNORECASE)

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 # Not glued to a word, an amount, a path or another number.
-_BEFORE = r"(?<![\w@/#+.,$¥€£=-])(?<!\d:)"
-_AFTER = r"(?![\w@/=-]|[.,:]\d)"
+_BEFORE = r"(?<![0-9A-Za-z_@/#+.,$¥€£=-])(?<!\d:)"
+_AFTER = r"(?![0-9A-Za-z_@/=-]|[.,:]\d)"
 
 #: Japanese domestic numbers: 0 + area code + local number, separated by hyphens or an area
 #: code in parentheses ("03-1234-5678", "(03)1234-5678", "0120-123-456").
@@ -31,7 +31,8 @@ _NANP = re.compile(
 )
 #: International notation: "+" and a country code, then groups ("+81 90-1234-5678").
 _INTL = re.compile(
-    r"(?<![\w+])\+\s?\d{1,3}(?:[ .-]?\(0\)|[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,5}" + _AFTER
+    r"(?<![0-9A-Za-z_+])\+\s?\d{1,3}(?:[ .-]?\(0\)|[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,5}"
+    + _AFTER
 )
 #: A cheap first look: is there any run of digits and separators long enough to be a number?
 _MAYBE = re.compile(r"\d[\d ().-]{6,}\d")

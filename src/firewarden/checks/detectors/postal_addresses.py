@@ -42,7 +42,7 @@ _STATES = (
 )
 _CITY_STATE_ZIP = rf"[A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}},?\s+(?:{_STATES})\s+\d{{5}}(?:-\d{{4}})?\b"
 _US_STREET = re.compile(
-    r"(?<![\w$#.-])\d{1,6}(?:-\d{1,4})?[A-Z]?\s+"
+    r"(?<![0-9A-Za-z_$#.-])\d{1,6}(?:-\d{1,4})?[A-Z]?\s+"
     r"(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
     # One to four street-name words, each capitalised (two letters or more) or an ordinal.
     r"(?:(?:[A-Z][A-Za-z'-]+|\d+(?:st|nd|rd|th))\.?\s+){1,4}?"
@@ -50,7 +50,7 @@ _US_STREET = re.compile(
     r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|Rm|#)\.?\s*#?[A-Za-z0-9-]+)?"
     rf"(?:,?\s+{_CITY_STATE_ZIP})?"
 )
-_US_CITY_ZIP = re.compile(rf"(?<![\w])(?:{_CITY_STATE_ZIP})")
+_US_CITY_ZIP = re.compile(rf"(?<![0-9A-Za-z_])(?:{_CITY_STATE_ZIP})")
 
 # Cheap looks that rule a pattern out before it is run (most posts hold no address).
 _STREET_WORDS = frozenset(_STREET_TYPES.lower().split("|"))
