@@ -23,6 +23,10 @@ _LAZY: dict[str, str] = {
     "detect": "firewarden.detect.cli:detect_group",
     "simulate": "firewarden.detect.cli:simulate_group",
     "eval": "firewarden.evals.cli:eval_group",
+    "serve": "firewarden.web.cli:serve_command",
+    "org": "firewarden.web.cli:org_group",
+    "user": "firewarden.web.cli:user_group",
+    "token": "firewarden.web.cli:token_group",
 }
 
 

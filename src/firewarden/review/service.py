@@ -51,6 +51,7 @@ __all__ = [
     "accept_finding",
     "add_comment",
     "approve",
+    "cancel_schedule",
     "create_draft",
     "current_decision",
     "delete_published",
@@ -377,3 +378,28 @@ def _clear_approval(draft: Draft) -> None:
     draft.approved_level = None
     draft.send_after = None
     draft.held_reason = ""
+
+
+# -- Added for the web app's undo window ------------------------------------------------------
+
+
+def cancel_schedule(
+    session: Session, *, org_id: int, draft_id: int, user_id: int, now: dt.datetime
+) -> None:
+    """Take a scheduled draft off the queue before it is sent (the "cancel" of the undo
+    window): it goes back to ``approved`` and is sent only when scheduled again."""
+    require_role(
+        session,
+        org_id=org_id,
+        user_id=user_id,
+        allowed=AUTHORS | REVIEWERS,
+        action="cancel scheduled drafts",
+    )
+    draft = get_draft(session, org_id=org_id, draft_id=draft_id)
+    if draft.state != State.SCHEDULED:
+        raise WorkflowError(
+            f"cannot cancel: the draft is {draft.state.replace('_', ' ')}",
+            hint="only a scheduled draft that has not started sending can be cancelled",
+        )
+    move(session, draft, State.APPROVED, actor=f"user:{user_id}", action="cancel", now=now)
+    draft.send_after = None
