@@ -82,9 +82,14 @@ def user_group() -> None:
 @user_group.command("add")
 @click.argument("email")
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["admin", "author", "reviewer", "legal", "viewer"]),
-              help="A role (repeat for several).")  # fmt: skip
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["admin", "author", "reviewer", "legal", "viewer"]),
+    help="A role (repeat for several).",
+)
 @click.option("--name", default="", help="Display name.")
 @click.option("--database-url", default=None, help=DATABASE_URL_HELP)
 def user_add(

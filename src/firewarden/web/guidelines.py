@@ -70,6 +70,12 @@ def guidelines(request: Request, me: PageRead, q: str = "") -> Response:
     needle = q.strip().lower()
     shown = [r for r in rows if not needle or needle in f"{r.id} {r.category}".lower()]
     return page(
-        request, "guidelines.html", me, active="guidelines", packs=packs, rules=shown, q=q,
+        request,
+        "guidelines.html",
+        me,
+        active="guidelines",
+        packs=packs,
+        rules=shown,
+        q=q,
         total=len(rows),
-    )  # fmt: skip
+    )
