@@ -134,3 +134,43 @@ def test_spike_does_not_inflate_the_baseline() -> None:
         det.update(ts, 5000.0)
     after = det.expected(times[410])[0]
     assert abs(after - before) < 3.0
+
+
+def _bursty(n: int, seed: int = 3, calm_from: int = 3300) -> list[float]:
+    """A tweet-like series: Poisson noise plus frequent heavy-tailed bursts (until
+    ``calm_from``)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        burst = rng.paretovariate(1.2) * 20 if rng.random() < 0.02 and i < calm_from else 0.0
+        out.append(float(_poisson(rng, 20.0)) + round(burst))
+    return out
+
+
+def test_rarity_gate_silences_routine_bursts_but_not_a_record_one() -> None:
+    values = _bursty(4000)
+    values[3700] = 50 * max(values[:3700])
+    gated = [i for i, d in enumerate(_run(values)) if d.alert]
+    ungated = [
+        i for i, d in enumerate(_run(values, replace(DetectorConfig(), rarity=False))) if d.alert
+    ]
+    assert len(gated) < len(ungated)
+    assert 3700 in gated
+
+
+def test_rarity_alone_raises_a_watch_with_an_explanation() -> None:
+    # A long run of moderate departures in a noisy series: rare for this series.
+    rng = random.Random(5)
+    values = [100 + rng.gauss(0, 10) for _ in range(3000)]
+    values[2500:2530] = [v - 25 for v in values[2500:2530]]
+    decisions = _run(values)
+    hits = [i for i, d in enumerate(decisions) if d.alert and i >= 2500]
+    assert hits and hits[0] < 2530
+    first = decisions[hits[0]]
+    assert first.level >= AlertLevel.WATCH
+    assert first.explanation is not None and first.explanation.direction == "drop"
+
+
+def test_mention_watches_keep_the_rarity_gate_off() -> None:
+    assert WATCH_CONFIG.rarity is False
+    assert DetectorConfig().rarity is True

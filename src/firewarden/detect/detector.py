@@ -236,6 +236,8 @@ class SeriesDetector:
             elif (
                 not alert and rarity >= cfg.rare_alert and self._n - self._last_alert > cfg.rare_gap
             ):
+                # Rare for this series though the model shrugs (e.g. a drop in a noisy
+                # series, or a run of moderate departures): worth a watch.
                 alert = True
                 shown = max(self._level, AlertLevel.WATCH)
         if alert:
