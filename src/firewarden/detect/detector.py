@@ -239,7 +239,12 @@ class SeriesDetector:
                 # Rare for this series though the model shrugs (e.g. a drop in a noisy
                 # series, or a run of moderate departures): worth a watch.
                 alert = True
-                shown = max(self._level, AlertLevel.WATCH)
+                if self._level is AlertLevel.NONE:
+                    self._level = AlertLevel.WATCH
+                    self._since = ts
+                    self._episode_len = 0
+                    self._recent.clear()
+                shown = self._level
         if alert:
             self._last_alert = self._n
             self._last_alert_level = level
