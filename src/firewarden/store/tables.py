@@ -314,3 +314,8 @@ class ApiToken(Base):
 Index("ix_drafts_org_state_updated", Draft.org_id, Draft.state, Draft.updated_at)
 Index("ix_drafts_org_send_after", Draft.org_id, Draft.send_after)
 Index("ix_audit_log_org_seq", AuditEntry.org_id, AuditEntry.seq)
+
+
+# The listening tables live with the listening code (migration 0003); imported here so that
+# Base.metadata (migrations, schema checks) always includes them.
+import firewarden.listen.tables  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Listening: mentions from social platforms, enriched, stored, and watched for firestorms."""

@@ -1,0 +1,172 @@
+"""Alerts: stored once per watch, bucket and level; delivered to people by level.
+
+Escalation says which channels hear which level, from ``[alerts] escalation`` in the
+configuration, e.g. ``escalation = { watch = ["slack"], warning = ["slack", "email"],
+crisis = ["slack", "email", "teams", "webhook"] }``. Without it every configured channel
+hears every level. A channel that fails is recorded on the alert (the web page shows it) and
+does not stop the others; a retryable failure is tried once more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, update
+
+from firewarden.detect.types import Decision, Explanation
+from firewarden.errors import ConfigError
+from firewarden.listen.tables import ListenAlert
+from firewarden.notify.base import AlertMessage, Notifier, NotifyError
+
+ALERTS: Table = ListenAlert.__table__  # type: ignore[assignment]
+LEVELS = ("watch", "warning", "crisis")
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAlert:
+    """An alert as the pipeline raised it."""
+
+    id: int
+    watch_id: int
+    watch_name: str
+    level: str
+    bucket_start: dt.datetime
+    summary: str
+    explanations: tuple[Explanation, ...]
+    url: str
+    notified: list[dict[str, Any]] = field(default_factory=list)
+
+
+def record_alert(
+    conn: Connection,
+    *,
+    watch_id: int,
+    org_id: int | None,
+    decision: Decision,
+    explanations: Sequence[Explanation],
+    evidence: Mapping[str, list[str]],
+) -> int | None:
+    """Store the alert; None when this watch, bucket and level was stored before."""
+    from firewarden.listen.store import _insert
+
+    assert decision.explanation is not None
+    lead = decision.explanation
+    data = {
+        "explanations": [e.to_dict() for e in explanations] or [lead.to_dict()],
+        "evidence": dict(evidence),
+        "score": decision.score,
+    }
+    stmt = (
+        _insert(conn, ALERTS)
+        .on_conflict_do_nothing(index_elements=["watch_id", "bucket_start", "level"])
+        .returning(ALERTS.c.id)
+    )
+    row = conn.execute(
+        stmt,
+        {
+            "org_id": org_id,
+            "watch_id": watch_id,
+            "level": decision.level.label,
+            "bucket_start": decision.timestamp,
+            "raised_at": dt.datetime.now(dt.UTC),
+            "summary": lead.summary(),
+            "data": data,
+            "status": "open",
+            "notified": [],
+        },
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def alert_url(base_url: str, alert_id: int) -> str:
+    """The alert's page in the web app."""
+    return f"{base_url.rstrip('/')}/alerts/{alert_id}" if base_url else f"/alerts/{alert_id}"
+
+
+def alert_message(alert: RaisedAlert, evidence: Mapping[str, list[str]]) -> AlertMessage:
+    """What the notifiers send: the explanation lines, then the evidence."""
+    lines = [e.summary() for e in alert.explanations]
+    if evidence.get("top_terms"):
+        lines.append("top terms: " + ", ".join(evidence["top_terms"][:8]))
+    if evidence.get("top_posts"):
+        lines.append("most-reached posts: " + " ".join(evidence["top_posts"][:3]))
+    for sample in evidence.get("sample_mentions", [])[:3]:
+        lines.append(f"e.g. “{sample[:140]}”")
+    return AlertMessage(
+        title=f"{alert.watch_name}: {alert.level} – mentions are heating up",
+        level=alert.level,
+        summary=alert.summary,
+        explanation=tuple(lines),
+        url=alert.url,
+        watch=alert.watch_name,
+        time=alert.bucket_start,
+    )
+
+
+class Escalation:
+    """Sends each alert to the channels its level calls for."""
+
+    def __init__(
+        self, notifiers: Mapping[str, Notifier], routes: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        self.notifiers = dict(notifiers)
+        everyone = tuple(self.notifiers)
+        self.routes = {lv: tuple((routes or {}).get(lv, everyone)) for lv in LEVELS}
+
+    def send(self, message: AlertMessage) -> list[dict[str, Any]]:
+        """Deliver to the level's channels; returns one result per channel."""
+        results: list[dict[str, Any]] = []
+        for channel in self.routes[message.level]:
+            notifier = self.notifiers[channel]
+            error = ""
+            for attempt in (1, 2):
+                try:
+                    notifier.send(message)
+                    error = ""
+                    break
+                except NotifyError as exc:
+                    error = str(exc)
+                    if not exc.retryable or attempt == 2:
+                        break
+                    time.sleep(min(exc.retry_after or 1.0, 5.0))
+            results.append({"channel": channel, "ok": not error, "error": error})
+        return results
+
+
+def escalation_from_config(section: Mapping[str, Any]) -> Escalation:
+    """Notifiers and routes from the ``[alerts]`` section (see the module docstring)."""
+    from firewarden.notify.registry import CHANNELS, notifier_for
+
+    notifiers = {
+        ch: notifier_for(ch, section[ch]) for ch in CHANNELS if isinstance(section.get(ch), dict)
+    }
+    raw = section.get("escalation")
+    routes: dict[str, list[str]] | None = None
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ConfigError("[alerts] escalation must be a table of level = [channels]")
+        routes = {}
+        for level, channels in raw.items():
+            if level not in LEVELS:
+                raise ConfigError(
+                    f"unknown level {level!r} in [alerts] escalation",
+                    hint=f"use {', '.join(LEVELS)}",
+                )
+            if not isinstance(channels, list):
+                raise ConfigError(f"[alerts] escalation.{level} must be a list of channels")
+            for ch in channels:
+                if ch not in notifiers:
+                    raise ConfigError(
+                        f"[alerts] escalation.{level} names {ch!r}, which is not configured",
+                        hint=f"configured channels: {', '.join(notifiers) or 'none'}",
+                    )
+            routes[level] = [str(c) for c in channels]
+    return Escalation(notifiers, routes)
+
+
+def set_notified(conn: Connection, alert_id: int, results: list[dict[str, Any]]) -> None:
+    conn.execute(update(ALERTS).where(ALERTS.c.id == alert_id).values(notified=results))

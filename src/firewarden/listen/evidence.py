@@ -1,0 +1,140 @@
+"""Evidence for an alert: top terms, most-reached posts and sample mentions (pure).
+
+Terms are words of the mentions in the alert's window that are unusual for the watch: counted
+per mention (a word repeated in one post counts once), without the watch's own keywords and
+common function words; Japanese contributes runs of kanji or katakana (content words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from firewarden.text.normalize import fold
+
+_EN_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_JA_WORD = re.compile(r"[\u4e00-\u9fff\u3005]{2,}|[\u30a0-\u30ff]{3,}")
+_URL = re.compile(r"https?://\S+|@\w+")
+STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "has",
+        "had",
+        "was",
+        "were",
+        "are",
+        "you",
+        "your",
+        "our",
+        "not",
+        "but",
+        "they",
+        "them",
+        "their",
+        "what",
+        "when",
+        "will",
+        "just",
+        "all",
+        "about",
+        "out",
+        "can",
+        "could",
+        "would",
+        "should",
+        "there",
+        "been",
+        "its",
+        "it's",
+        "i'm",
+        "don't",
+        "who",
+        "how",
+        "why",
+        "into",
+        "than",
+        "then",
+        "too",
+        "very",
+        "really",
+        "did",
+        "does",
+        "doing",
+        "get",
+        "got",
+        "new",
+        "one",
+        "more",
+        "some",
+        "any",
+        "today",
+        "now",
+        "via",
+        "amp",
+        "rt",
+        "here",
+        "still",
+        "after",
+        "before",
+        "over",
+        "only",
+        "also",
+        "even",
+        "much",
+        "many",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowMention:
+    """The few facts evidence needs about one mention in the alert's window."""
+
+    text: str
+    url: str
+    key: str  # platform:id
+    reach: int
+    negative: bool
+
+
+def top_terms(texts: Iterable[str], exclude: Iterable[str] = (), n: int = 8) -> list[str]:
+    """The ``n`` words found in the most texts (each text counts a word once)."""
+    skip = {fold(e).text.lower() for e in exclude} | STOP
+    counts: Counter[str] = Counter()
+    for text in texts:
+        clean = _URL.sub(" ", text)
+        words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
+        words |= set(_JA_WORD.findall(clean))
+        counts.update(w for w in words if w and w.lower() not in skip and fold(w).text not in skip)
+    return [w for w, c in counts.most_common(n) if c > 1] or [w for w, _ in counts.most_common(3)]
+
+
+def build_evidence(
+    window: Sequence[WindowMention], keywords: Iterable[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """(top terms, most-reached posts, sample mentions) for the mentions of a window.
+
+    Negative mentions speak first: that is what the alert is about.
+    """
+    negative = [m for m in window if m.negative] or list(window)
+    terms = top_terms((m.text for m in negative), exclude=keywords)
+    by_reach = sorted(window, key=lambda m: -m.reach)
+    posts = [m.url or m.key for m in by_reach[:3]]
+    seen: set[str] = set()
+    samples: list[str] = []
+    for m in sorted(negative, key=lambda m: -m.reach):
+        if m.text not in seen:
+            seen.add(m.text)
+            samples.append(m.text[:280])
+        if len(samples) == 5:
+            break
+    return terms, posts, samples

@@ -1,0 +1,137 @@
+"""The Mention: one post about a watched brand, as every source hands it to the pipeline.
+
+Plain data with a JSON form (``to_dict``/``from_dict``) so it crosses queues and files
+unchanged. A mention is identified by ``(platform, id)``; storage keeps it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from firewarden.errors import InputError
+
+PLATFORMS = ("x", "bluesky", "mastodon", "rss", "import", "simulated")
+MEDIA_KINDS = ("image", "video")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One post. ``created_at`` is aware UTC; counts are as seen when fetched.
+
+    ``reply_to``/``quote_of``/``repost_of`` are platform ids (or URIs) of the post this one
+    answers, quotes or reposts; ``reply_to_author`` is that post's author (handle or id),
+    so a watch can tell whether the mention answers one of the brand's own posts.
+    """
+
+    platform: str
+    id: str
+    text: str
+    created_at: dt.datetime
+    url: str = ""
+    author_id: str = ""
+    author_handle: str = ""
+    followers: int = 0
+    language: str = ""
+    reply_to: str = ""
+    reply_to_author: str = ""
+    quote_of: str = ""
+    quote_of_author: str = ""
+    repost_of: str = ""
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    quotes: int = 0
+    media: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        """``platform:id``, unique across platforms."""
+        return f"{self.platform}:{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat()
+        data["media"] = list(self.media)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = "") -> Mention:
+        """Build a mention from its JSON form (as written by ``to_dict`` or an import file).
+
+        Raises InputError naming the missing or malformed field.
+        """
+        try:
+            platform = str(data.get("platform") or "import").strip().lower()
+            ident = str(data.get("id") or "").strip()
+            if not ident:
+                raise InputError("a mention needs an 'id'", where=where)
+            text = data.get("text")
+            if not isinstance(text, str):
+                raise InputError("a mention needs a 'text'", where=where)
+            when = data.get("created_at")
+            created = parse_time(data.get("time") if when is None else when, where=where)
+            media = data.get("media") or ()
+            if isinstance(media, str):
+                media = [m for m in media.replace(";", ",").split(",") if m.strip()]
+            return cls(
+                platform=platform,
+                id=ident,
+                text=text,
+                created_at=created,
+                url=str(data.get("url") or ""),
+                author_id=str(data.get("author_id") or ""),
+                author_handle=str(data.get("author_handle") or data.get("author") or ""),
+                followers=_count(data.get("followers"), "followers", where),
+                language=str(data.get("language") or data.get("lang") or ""),
+                reply_to=str(data.get("reply_to") or ""),
+                reply_to_author=str(data.get("reply_to_author") or ""),
+                quote_of=str(data.get("quote_of") or ""),
+                quote_of_author=str(data.get("quote_of_author") or ""),
+                repost_of=str(data.get("repost_of") or ""),
+                likes=_count(data.get("likes"), "likes", where),
+                reposts=_count(data.get("reposts"), "reposts", where),
+                replies=_count(data.get("replies"), "replies", where),
+                quotes=_count(data.get("quotes"), "quotes", where),
+                media=tuple(str(m).strip().lower() for m in media),
+            )
+        except AttributeError:
+            raise InputError("a mention must be an object with named fields", where=where) from None
+
+
+def parse_time(value: Any, *, where: str = "") -> dt.datetime:
+    """An aware UTC datetime from ISO 8601 text, Unix seconds, or a datetime (naive = UTC)."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        moment = dt.datetime.fromtimestamp(float(value), dt.UTC)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            moment = (
+                dt.datetime.fromtimestamp(float(text), dt.UTC)
+                if text.replace(".", "", 1).isdigit()
+                else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
+        except ValueError:
+            raise InputError(
+                f"cannot read the time {text!r}",
+                where=where,
+                hint="use ISO 8601 (2026-01-05T10:00:00Z) or Unix seconds",
+            ) from None
+    else:
+        raise InputError("a mention needs a 'created_at' time", where=where)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _count(value: Any, name: str, where: str) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a whole number, not {value!r}", where=where) from None
+    return max(number, 0)

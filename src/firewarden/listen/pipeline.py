@@ -1,0 +1,293 @@
+"""The listening pipeline: parse -> enrich -> store -> series per watch -> detector -> alert.
+
+:meth:`Pipeline.process` takes a batch of mentions (with the source cursor each one reached),
+matches them to the watches, enriches them, and stores the batch in one transaction (see
+:mod:`firewarden.listen.store`: a mention is stored and counted once however often it is
+delivered). Counting happens in the database buckets; the detectors (one
+:class:`~firewarden.detect.watch.WatchDetector` per watch, up-only) read a bucket when it
+closes: when a later mention arrives for the watch (event time), or when the wall clock has
+passed it (:meth:`Pipeline.tick`, for live streams). On start the detectors are rebuilt from
+the stored buckets, so a restarted (or another) worker carries on where the last one stopped.
+
+A mention arriving after its bucket closed is still stored and counted; the detector has
+already judged that bucket and does not look at it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
+from firewarden.detect.series import Bucket, floor_time
+from firewarden.detect.types import Decision
+from firewarden.detect.watch import WatchDetector
+from firewarden.listen.alerts import (
+    Escalation,
+    RaisedAlert,
+    alert_message,
+    alert_url,
+    record_alert,
+    set_notified,
+)
+from firewarden.listen.enrich import Enricher, enrich
+from firewarden.listen.evidence import WindowMention, build_evidence
+from firewarden.listen.mention import Mention
+from firewarden.listen.store import (
+    LINKS,
+    MENTIONS,
+    Counted,
+    last_bucket_start,
+    load_buckets,
+    mention_row,
+    store_batch,
+)
+from firewarden.listen.watch_service import WatchRecord
+from firewarden.listen.watches import WatchSet
+
+DEFAULT_WIDTH = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A mention on its way through, with the source and the cursor it reached."""
+
+    mention: Mention
+    source: str = ""
+    cursor: str = ""
+
+
+@dataclass(slots=True)
+class Stats:
+    received: int = 0
+    matched: int = 0
+    counted: int = 0  # new (watch, mention) pairs added to the series
+    alerts: list[RaisedAlert] = field(default_factory=list)
+
+    def add(self, other: Stats) -> None:
+        self.received += other.received
+        self.matched += other.matched
+        self.counted += other.counted
+        self.alerts.extend(other.alerts)
+
+
+@dataclass(slots=True)
+class _WatchState:
+    record: WatchRecord
+    detector: WatchDetector
+    next_start: dt.datetime | None = None  # the first bucket the detector has not seen
+
+
+class Pipeline:
+    """One worker's pipeline over a set of watches (the ones this worker owns)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        watches: Sequence[WatchRecord],
+        *,
+        width: dt.timedelta = DEFAULT_WIDTH,
+        escalation: Escalation | None = None,
+        base_url: str = "",
+        enricher: Enricher | None = None,
+        history: dt.timedelta = dt.timedelta(days=30),
+        detector_config: DetectorConfig = WATCH_CONFIG,
+        on_alert: Callable[[RaisedAlert], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self._reader = engine.execution_options(sqlite_begin="DEFERRED")
+        self.width = width
+        self.escalation = escalation
+        self.base_url = base_url
+        self.enricher = enricher or Enricher()
+        self.on_alert = on_alert
+        self.watchset = WatchSet([w.watch for w in watches])
+        self.states = [_WatchState(w, WatchDetector(detector_config)) for w in watches]
+        self._rebuild(history)
+
+    # -- detector state ----------------------------------------------------------------------
+
+    def _rebuild(self, history: dt.timedelta) -> None:
+        """Replay stored closed buckets into the detectors (silently, except the last one,
+        whose alert may not have been recorded if the previous worker stopped just then)."""
+        with self._reader.connect() as conn:
+            for st in self.states:
+                last = last_bucket_start(conn, st.record.id)
+                if last is None:
+                    continue
+                stored = load_buckets(conn, st.record.id, last - history, last)
+                if stored:
+                    st.next_start = stored[0].start
+                    *quiet, final = self._fill(stored, stored[0].start, last)
+                    for b in quiet:
+                        st.detector.update(b)
+                    self._decide(st, final)
+                st.next_start = last
+
+    def _fill(self, stored: list[Bucket], start: dt.datetime, until: dt.datetime) -> list[Bucket]:
+        """Consecutive buckets in ``[start, until)``, empty ones where nothing was stored."""
+        by_start = {b.start: b for b in stored}
+        out = []
+        t = start
+        while t < until:
+            out.append(by_start.get(t) or Bucket(t))
+            t += self.width
+        return out
+
+    def _close(self, st: _WatchState, upto: dt.datetime) -> list[RaisedAlert]:
+        """Feed the watch's buckets before ``upto`` to its detector."""
+        if st.next_start is None or st.next_start >= upto:
+            return []
+        with self._reader.connect() as conn:
+            stored = load_buckets(conn, st.record.id, st.next_start, upto)
+        raised = []
+        for b in self._fill(stored, st.next_start, upto):
+            alert = self._decide(st, b)
+            if alert is not None:
+                raised.append(alert)
+        st.next_start = upto
+        return raised
+
+    def _decide(self, st: _WatchState, bucket: Bucket) -> RaisedAlert | None:
+        decision = st.detector.update(bucket)
+        if not decision.alert or decision.explanation is None:
+            return None
+        return self._raise(st, decision, bucket)
+
+    # -- alerts ------------------------------------------------------------------------------
+
+    def _raise(self, st: _WatchState, decision: Decision, bucket: Bucket) -> RaisedAlert | None:
+        assert decision.explanation is not None
+        rec = st.record
+        end = bucket.start + self.width
+        since = max(decision.explanation.since, end - dt.timedelta(hours=24))
+        window = self._window(rec.id, since, end)
+        terms, posts, samples = build_evidence(window, (*rec.watch.keywords, *rec.watch.products))
+        evidence = {"top_terms": terms, "top_posts": posts, "sample_mentions": samples}
+        with self.engine.begin() as conn:
+            alert_id = record_alert(
+                conn,
+                watch_id=rec.id,
+                org_id=rec.org_id,
+                decision=decision,
+                explanations=st.detector.explanations,
+                evidence=evidence,
+            )
+        if alert_id is None:
+            return None  # raised before (a restarted worker replaying the last bucket)
+        alert = RaisedAlert(
+            id=alert_id,
+            watch_id=rec.id,
+            watch_name=rec.name,
+            level=decision.level.label,
+            bucket_start=decision.timestamp,
+            summary=decision.explanation.summary(),
+            explanations=st.detector.explanations or (decision.explanation,),
+            url=alert_url(self.base_url, alert_id),
+        )
+        if self.escalation is not None:
+            alert.notified.extend(self.escalation.send(alert_message(alert, evidence)))
+            with self.engine.begin() as conn:
+                set_notified(conn, alert_id, alert.notified)
+        if self.on_alert is not None:
+            self.on_alert(alert)
+        return alert
+
+    def _window(self, watch_id: int, since: dt.datetime, until: dt.datetime) -> list[WindowMention]:
+        m, link = MENTIONS.c, LINKS.c
+        q = (
+            select(m.text, m.url, m.platform, m.platform_id, m.reach, link.negative)
+            .join_from(
+                LINKS,
+                MENTIONS,
+                (m.platform == link.platform) & (m.platform_id == link.platform_id),
+            )
+            .where(link.watch_id == watch_id, link.created_at >= since, link.created_at < until)
+            .order_by(m.reach.desc())
+            .limit(2000)
+        )
+        with self._reader.connect() as conn:
+            return [
+                WindowMention(text, url, f"{p}:{i}", reach, bool(neg))
+                for text, url, p, i, reach, neg in conn.execute(q)
+            ]
+
+    # -- the stream --------------------------------------------------------------------------
+
+    def process(self, batch: Sequence[Envelope]) -> Stats:
+        """Enrich, match, store and count a batch; close buckets time has moved past."""
+        stats = Stats(received=len(batch))
+        rows: list[dict[str, Any]] = []
+        counted: list[Counted] = []
+        cursors: dict[str, str] = {}
+        facts_of = self.enricher.facts
+        match = self.watchset.match
+        states = self.states
+        for env in batch:
+            if env.source and env.cursor:
+                cursors[env.source] = env.cursor
+            m = env.mention
+            facts = facts_of(m.text, m.language)
+            matches = match(m, facts.folded.text, facts.language)
+            if not matches:
+                continue
+            stats.matched += 1
+            e = enrich(m, facts, names_brand=any(x.terms for x in matches))
+            rows.append(mention_row(m, e))
+            negative = e.negative
+            for x in matches:
+                counted.append(
+                    Counted(
+                        states[x.watch].record.id,
+                        m.platform,
+                        m.id,
+                        m.created_at,
+                        negative,
+                        e.reach,
+                        m.followers,
+                        x.reply_to_brand,
+                    )
+                )
+        with self.engine.begin() as conn:
+            new = store_batch(conn, rows, counted, self.width, cursors)
+        stats.counted = len(new)
+        latest: dict[int, dt.datetime] = {}
+        for c in new:
+            if c.watch_id not in latest or c.created_at > latest[c.watch_id]:
+                latest[c.watch_id] = c.created_at
+        for st in states:
+            when = latest.get(st.record.id)
+            if when is None:
+                continue
+            current = floor_time(when, self.width)
+            if st.next_start is None:
+                first = min(c.created_at for c in new if c.watch_id == st.record.id)
+                st.next_start = floor_time(first, self.width)
+            stats.alerts.extend(self._close(st, current))
+        return stats
+
+    def tick(self, now: dt.datetime, grace: dt.timedelta | None = None) -> list[RaisedAlert]:
+        """Close buckets the wall clock has passed (plus ``grace`` for late mentions)."""
+        grace = self.width if grace is None else grace
+        raised: list[RaisedAlert] = []
+        for st in self.states:
+            if st.next_start is None:
+                continue
+            upto = floor_time(now - grace, self.width)
+            raised.extend(self._close(st, upto))
+        return raised
+
+    def flush(self) -> list[RaisedAlert]:
+        """Close every bucket that holds a mention (the end of an import)."""
+        raised: list[RaisedAlert] = []
+        with self._reader.connect() as conn:
+            lasts = {st.record.id: last_bucket_start(conn, st.record.id) for st in self.states}
+        for st in self.states:
+            last = lasts[st.record.id]
+            if last is not None:
+                raised.extend(self._close(st, last + self.width))
+        return raised

@@ -1,0 +1,1 @@
+"""Mention sources: each platform behind the one :class:`~.base.Source` protocol."""

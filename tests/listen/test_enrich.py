@@ -1,0 +1,103 @@
+"""Enrichment: sentiment, complaints and their topics, reach, misconduct signs, fast fold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from firewarden.listen.enrich import Enricher, enrich, reach, text_facts
+from firewarden.listen.fastfold import fast_fold
+from firewarden.listen.mention import Mention
+from firewarden.listen.sentiment import load_sentiment_model, sentiment
+from firewarden.text.normalize import fold
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def mention(text: str, **fields: object) -> Mention:
+    return Mention("x", "1", text, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Worst service ever, my order never arrived and nobody answers", "negative"),
+        ("Thanks so much, the team sorted it out quickly, love it", "positive"),
+        ("最悪、二度と行かない", "negative"),
+        ("このラテおいしくない", "negative"),
+        ("新作おいしかった！ありがとう", "positive"),
+        ("明日は何時に開きますか", "neutral"),
+    ],
+)
+def test_sentiment(text: str, label: str) -> None:
+    f = fold(text).text
+    assert sentiment(f, "ja" if not text.isascii() else "en") == label
+
+
+def test_model_metrics_recorded() -> None:
+    metrics = load_sentiment_model().metrics
+    assert metrics["cv_macro_f1"] > 0.6 and metrics["rows"] > 1000
+
+
+def test_complaint_topics() -> None:
+    facts = text_facts("My parcel never arrived, delivery is a week late. Never again")
+    e = enrich(mention("x"), facts, names_brand=True)
+    assert e.complaint and "delivery" in e.topics and e.negative
+    happy = enrich(mention("x"), text_facts("Delivery was quick, thanks!"), names_brand=True)
+    assert not happy.complaint and happy.topics == ()
+    ja = enrich(
+        mention("x"), text_facts("アプリが不具合でログインできない、最悪"), names_brand=True
+    )
+    assert ja.complaint and "app" in ja.topics
+
+
+def test_misconduct_needs_brand_media_and_two_groups() -> None:
+    text = "Acmeのバイトが厨房で動画撮ってる"
+    facts = text_facts(text)
+    assert enrich(mention(text, media=("video",)), facts, names_brand=True).misconduct
+    assert not enrich(mention(text), facts, names_brand=True).misconduct  # no video or image
+    assert not enrich(mention(text, media=("image",)), facts, names_brand=False).misconduct
+    one_group = text_facts("Working at Acme today, staff party!")
+    assert not enrich(mention("x", media=("image",)), one_group, names_brand=True).misconduct
+
+
+def test_reach_grows_with_engagement() -> None:
+    assert reach(mention("x", followers=100)) == 100
+    assert reach(mention("x", followers=100, reposts=5, likes=10)) == 100 + 50 + 20
+
+
+def test_enricher_caches_by_text() -> None:
+    e = Enricher(limit=2)
+    a = e.facts("same text")
+    assert e.facts("same text") is a and e.hits == 1
+    e.facts("b")
+    e.facts("c")  # over the limit: the cache starts over
+    assert e.misses == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aBc d1!@$|.-_ ｱｶﾞﾊﾟアイあ漢\u200bﬁÀé3 ")), max_size=40))
+def test_fast_fold_equals_fold(text: str) -> None:
+    assert fast_fold(text) == fold(text)
+
+
+def test_fast_fold_equals_fold_on_shared_corpora() -> None:
+    paths = sorted(SHARED.glob("data/**/*.csv")) + sorted(SHARED.glob("data/**/*.tsv"))
+    paths += sorted(SHARED.glob("data/tweeteval/**/*.txt"))
+    if not paths:
+        pytest.skip(f"shared data not found beside the repository ({SHARED})")
+    n = 0
+    for path in paths:
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            for n_line, row in enumerate(csv.reader(fh)):
+                if n_line >= 2000:
+                    break
+                for cell in row:
+                    n += 1
+                    assert fast_fold(cell) == fold(cell), cell
+    assert n > 1000

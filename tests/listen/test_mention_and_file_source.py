@@ -1,0 +1,86 @@
+"""Mentions from JSON and files: fields, times, errors that name the line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from firewarden.errors import InputError
+from firewarden.listen.mention import Mention, parse_time
+from firewarden.listen.sources.base import Source
+from firewarden.listen.sources.jsonl_csv import FileSource
+
+
+def test_round_trip_and_defaults() -> None:
+    m = Mention.from_dict(
+        {"id": 7, "text": "hi", "created_at": "2026-01-05T10:00:00Z", "media": "image,video"}
+    )
+    assert m.platform == "import" and m.id == "7" and m.media == ("image", "video")
+    assert m.created_at == dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)
+    assert Mention.from_dict(m.to_dict()) == m
+    assert m.key == "import:7"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, dt.datetime(1970, 1, 1, tzinfo=dt.UTC)),
+        ("2026-01-05 19:00:00+09:00", dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)),
+        (dt.datetime(2026, 1, 5, 10), dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)),
+    ],
+)
+def test_times_become_aware_utc(value: object, expected: dt.datetime) -> None:
+    assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "x", "created_at": 0}, "needs an 'id'"),
+        ({"id": "1", "created_at": 0}, "needs a 'text'"),
+        ({"id": "1", "text": "x", "created_at": "yesterday"}, "cannot read the time"),
+        ({"id": "1", "text": "x", "created_at": 0, "followers": "many"}, "whole number"),
+    ],
+)
+def test_bad_mentions_say_what_is_wrong(data: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        Mention.from_dict(data, where="f.jsonl:3")
+
+
+def test_jsonl_resumes_from_cursor(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    rows = [{"id": str(i), "text": f"t{i}", "created_at": i} for i in range(5)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    source = FileSource(path)
+    assert isinstance(source, Source)
+    got = list(source.stream(None))
+    assert [m.id for m, _ in got] == ["0", "1", "2", "3", "4"]
+    cursor = got[1][1]
+    assert [m.id for m, _ in source.stream(cursor)] == ["2", "3", "4"]
+
+
+def test_csv_import(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "platform,id,text,created_at,followers,author_handle\n"
+        "x,1,Acme is great,2026-01-05T10:00:00Z,120,alice\n"
+        'x,2,"Acme, again",2026-01-05T10:01:00Z,,bob\n',
+        encoding="utf-8",
+    )
+    got = [m for m, _ in FileSource(path).stream(None)]
+    assert [(m.platform, m.id, m.followers, m.author_handle) for m in got] == [
+        ("x", "1", 120, "alice"),
+        ("x", "2", 0, "bob"),
+    ]
+
+
+def test_bad_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"id": "1", "text": "a", "created_at": 0}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"m\.jsonl:2: not valid JSON"):
+        list(FileSource(path).stream(None))
+    with pytest.raises(InputError, match=r"use a \.jsonl"):
+        FileSource(tmp_path / "m.txt")

@@ -1,0 +1,105 @@
+"""Watch matching on folded text: variants, handles, own posts, exclusions, languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from firewarden.errors import ConfigError
+from firewarden.listen.mention import Mention
+from firewarden.listen.watches import Watch, WatchSet, watches_from_config
+from firewarden.text.language import detect_language
+from firewarden.text.normalize import fold
+
+ACME = Watch(
+    name="Acme",
+    keywords=("Acme", "アクメ"),
+    handles=("@acme_official",),
+    own_posts=("post-1",),
+    products=("GlowMax",),
+    exclude=("acme thunder",),
+)
+OTHER = Watch(name="Other", keywords=("Zephyr",), languages=("ja",))
+
+
+def names(text: str, **fields: object) -> list[str]:
+    ws = WatchSet([ACME, OTHER])
+    m = Mention("x", "1", text, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), **fields)  # type: ignore[arg-type]
+    return sorted(
+        ws.watches[x.watch].name for x in ws.match(m, fold(text).text, detect_language(text))
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ACME did it again",
+        "ｱｸﾒの新作",
+        "あくめの店",
+        "Ａｃｍｅ full width",
+        "love my glowmax",
+        "hey @Acme_Official",
+    ],
+)
+def test_variants_match(text: str) -> None:
+    assert names(text) == ["Acme"]
+
+
+@pytest.mark.parametrize("text", ["acmeology is a word", "Acme Thunder play tonight", "nothing"])
+def test_non_matches(text: str) -> None:
+    assert names(text) == []
+
+
+def test_replies_to_own_posts_match_and_are_flagged() -> None:
+    ws = WatchSet([ACME])
+    m = Mention(
+        "x", "2", "this is awful", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), reply_to="post-1"
+    )
+    (hit,) = ws.match(m, fold(m.text).text, "en")
+    assert hit.reply_to_brand and hit.terms == ()
+    q = Mention(
+        "x",
+        "3",
+        "lol Acme",
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        quote_of_author="ACME_official",
+    )
+    assert ws.match(q, fold(q.text).text, "en")[0].reply_to_brand
+
+
+def test_own_account_posts_are_not_mentions() -> None:
+    assert names("Acme news: new store!", author_handle="@acme_official") == []
+
+
+def test_language_filter() -> None:
+    assert names("Zephyr is late") == []
+    assert names("Zephyrの配達が遅い") == ["Other"]
+
+
+def test_config_inline_and_yaml(tmp_path: Path) -> None:
+    inline = watches_from_config({"watches": [{"name": "A", "keywords": [["Acme", "アクメ"]]}]})
+    assert inline[0].keywords == ("Acme", "アクメ")
+    (tmp_path / "w.yaml").write_text(
+        "watches:\n  - name: B\n    handles: ['@b']\n", encoding="utf-8"
+    )
+    assert watches_from_config({"watches": "w.yaml"}, base=tmp_path)[0].handles == ("@b",)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"watches": [{"keywords": ["x"]}]}, "needs a name"),
+        ({"watches": [{"name": "A"}]}, "nothing to listen for"),
+        ({"watches": [{"name": "A", "keyword": ["x"]}]}, "unknown watch setting"),
+        (
+            {"watches": [{"name": "A", "keywords": "x"}, {"name": "a", "keywords": "y"}]},
+            "two watches",
+        ),
+        ({"watches": "missing.yaml"}, "does not exist"),
+    ],
+)
+def test_config_errors(section: dict[str, object], message: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=message):
+        watches_from_config(section, base=tmp_path)
