@@ -127,16 +127,12 @@ def _rows(session: Session, org_id: int, drafts: list[Draft]) -> list[DraftRow]:
             select(CheckReport.version_id, func.max(CheckReport.level))
             .where(CheckReport.version_id.in_(version_ids))
             .group_by(CheckReport.version_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     authors = dict(
         session.execute(
             select(User.id, User.display_name).where(User.id.in_({d.author_id for d in drafts}))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     accounts = {a.id: a for a in accounts_of(session, org_id=org_id)}
     rows = []
@@ -200,13 +196,9 @@ class Member:
 def members_of(session: Session, *, org_id: int) -> list[Member]:
     """The organisation's people with their roles and perspective tags."""
     roles: dict[int, list[str]] = {}
-    for user_id, role in (
-        session.execute(
-            select(Membership.user_id, Membership.role).where(Membership.org_id == org_id)
-        )
-        .tuples()
-        .all()
-    ):
+    for user_id, role in session.execute(
+        select(Membership.user_id, Membership.role).where(Membership.org_id == org_id)
+    ).all():
         roles.setdefault(user_id, []).append(role)
     if not roles:
         return []
@@ -215,9 +207,7 @@ def members_of(session: Session, *, org_id: int) -> list[Member]:
             select(ReviewerProfile.user_id, ReviewerProfile.tags).where(
                 ReviewerProfile.org_id == org_id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     users = session.scalars(select(User).where(User.id.in_(roles)).order_by(User.display_name))
     return [Member(u, sorted(roles[u.id]), list(tags.get(u.id) or [])) for u in users]
@@ -227,7 +217,5 @@ def user_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(
-        session.execute(select(User.id, User.display_name).where(User.id.in_(set(ids))))
-        .tuples()
-        .all()
+        session.execute(select(User.id, User.display_name).where(User.id.in_(set(ids)))).all()
     )
