@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import (  # type: ignore[import-untyped]
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedKFold,
 )
