@@ -52,7 +52,8 @@ def schedule_guarded(
     version = current_version(session, draft)
     accounts = accounts_of(session, org_id=me.org_id)
     targets = [a for a in accounts if a.id in version.target_ids]
-    require_handles(handles_to_confirm(targets, accounts), typed)
+    if draft.state == "approved":  # other states are refused by the service, with a hint
+        require_handles(handles_to_confirm(targets, accounts), typed)
     at = service.schedule(
         session,
         org_id=me.org_id,
