@@ -56,7 +56,7 @@ def test_api_of_another_organisation(client_for: Callable[..., Client], world: W
         "POST", "/api/v1/drafts", headers=b,
         json={"text": "post as Acme", "targets": [world.accounts["corporate"]]},
     )  # fmt: skip
-    assert made.status_code == 400 and "unknown target account" in made.json()["error"]
+    assert made.status_code == 409 and "unknown target account" in made.json()["error"]
 
 
 def test_a_token_works_only_in_its_organisation(
