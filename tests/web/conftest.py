@@ -146,14 +146,8 @@ def dry_run(account: SocialAccount) -> DryRunPublisher:
 def make_app(world: World, check: CheckFn, **kwargs: Any) -> FastAPI:
     from firewarden.web.app import create_app
 
-    return create_app(
-        Config(database_url=world.url),
-        secret_key=SECRET,
-        clock=world.clock,
-        publisher_for=dry_run,
-        check=check,
-        **kwargs,
-    )
+    options: dict[str, Any] = {"clock": world.clock, "publisher_for": dry_run, **kwargs}
+    return create_app(Config(database_url=world.url), secret_key=SECRET, check=check, **options)
 
 
 @pytest.fixture
