@@ -231,4 +231,7 @@ def create_app(
     for module in (auth, drafts, review, calendar, accounts, users, audit, guidelines):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api/v1")
+    from firewarden.web.watches import router as watches_router  # listening: watches, alerts
+
+    app.include_router(watches_router)
     return app

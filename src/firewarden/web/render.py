@@ -23,6 +23,7 @@ _NAV = (
     ("users", "/users", "Users"),
     ("audit", "/audit", "Audit log"),
     ("guidelines", "/guidelines", "Guidelines"),
+    ("watches", "/watches", "Watches"),
 )
 
 
