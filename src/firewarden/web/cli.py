@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import click
 
@@ -109,7 +108,9 @@ def user_add(
             org_id = _org_id(session, org_slug)
             user = session.scalar(select(User).where(User.email == email.strip().lower()))
             if user is None:
-                password = getpass.getpass("First password (at least 12 characters): ")
+                password = click.prompt(
+                    "First password (at least 12 characters)", hide_input=True, err=True
+                )
                 if len(password) < 12:
                     raise InputError("the password is shorter than 12 characters")
                 user = create_user(
