@@ -10,5 +10,14 @@ echo "== ruff"
 .venv/bin/ruff format --check src tests benchmarks scripts
 echo "== mypy --strict"
 .venv/bin/mypy
+# The web app's browser tests drive Debian's Chromium (a browser is never downloaded).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium for the browser tests"
+    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "note: chromium is not installed; browser tests will be skipped (apt-get install chromium)"
+  fi
+fi
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
