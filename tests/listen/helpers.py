@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
 from firewarden.detect.simulate import SimulationConfig, simulate
 from firewarden.listen.mention import Mention
+from firewarden.listen.pipeline import Pipeline
 from firewarden.listen.simulated import demo_watch, to_mentions
 from firewarden.listen.store import BUCKETS, LINKS, MENTIONS
-from firewarden.listen.watch_service import WatchRecord, add_watch
+from firewarden.listen.watch_service import WatchRecord, add_watch, all_enabled_watches
+from firewarden.listen.watches import Watch
 from firewarden.notify.base import AlertMessage
 from firewarden.store.engine import session_factory
 
@@ -48,3 +51,12 @@ class Recorder:
 
     def send(self, alert: AlertMessage) -> None:
         self.sent.append(alert)
+
+
+def pipeline_for(engine: Engine, watch: Watch, **options: Any) -> Pipeline:
+    """A pipeline over ``watch``, added to the database the first time."""
+    with session_factory(engine)() as s:
+        if not any(r.name == watch.name for r in all_enabled_watches(s)):
+            add_watch(s, watch)
+            s.commit()
+        return Pipeline(engine, all_enabled_watches(s), **options)
