@@ -11,7 +11,9 @@ least this many", so stretching cannot hide a word and ``good`` never becomes ``
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _INVISIBLE = frozenset(
@@ -78,22 +80,73 @@ def fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> Folded:
-    """Fold ``text`` for matching; see the module docstring for what is undone."""
+    """Fold ``text`` for matching; see the module docstring for what is undone.
+
+    Fast paths, with the same result as folding character by character: each character's
+    fold is cached, the whole text is mapped in one ``str.translate``, and the source map is
+    the identity unless a character folds to nothing or to several characters (or a voicing
+    mark joins two). Leet decoding and letter joining run only where a regex finds a chance.
+    """
+    if text.isascii():
+        folded = text.lower()
+        if "`" in folded:
+            folded = folded.replace("`", "'")
+        source: list[int] | range = range(len(text))
+    elif _VOICING.search(text) is None:
+        folded = text.translate(_TABLE)
+        if len(_TABLE) > _TABLE_LIMIT:  # arbitrary input must not grow the cache without end
+            _TABLE.clear()
+        source = range(len(text))
+        if not _IRREGULAR.isdisjoint(text):
+            folded, source = _fold_by_char(text)
+    else:
+        folded, source = _fold_by_char(text)
+    if not _LEET_CHARS.isdisjoint(folded):
+        folded = _decode_leet(folded)
+    if _SPACED.search(folded) is not None:
+        folded, source = _join_spaced_letters(folded, source)
+    return Folded(original=text, text=folded, source=(*source, len(text)))
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table: code point -> :func:`fold_char` of it, filled on first use."""
+
+    def __missing__(self, key: int) -> str:
+        out = fold_char(chr(key))
+        if len(out) != 1:
+            _IRREGULAR.add(chr(key))
+        self[key] = out
+        return out
+
+
+_TABLE = _FoldTable()
+_TABLE_LIMIT = 100_000
+#: Characters that fold to no character or to several (the source map is then not 1:1).
+_IRREGULAR: set[str] = set()
+_VOICING_MARKS = "\uff9e\uff9f\u3099\u309a"
+_VOICING = re.compile(f"[{_VOICING_MARKS}]")
+
+
+def _fold_by_char(text: str) -> tuple[str, list[int]]:
+    """Fold character by character (cached), keeping the source of each folded character."""
     chars: list[str] = []
     source: list[int] = []
     i = 0
     n = len(text)
+    table = _TABLE
     while i < n:
         # Half-width katakana take their voicing mark as a separate character (ﾊﾞ).
-        width = 2 if i + 1 < n and text[i + 1] in "\uff9e\uff9f\u3099\u309a" else 1
-        for c in fold_char(text[i : i + width]):
+        if i + 1 < n and text[i + 1] in _VOICING_MARKS:
+            out = fold_char(text[i : i + 2])
+            width = 2
+        else:
+            out = table[ord(text[i])]
+            width = 1
+        for c in out:
             chars.append(c)
             source.append(i)
         i += width
-    chars, source = _decode_leet(chars, source)
-    chars, source = _join_spaced_letters(chars, source)
-    source.append(len(text))
-    return Folded(original=text, text="".join(chars), source=tuple(source))
+    return "".join(chars), source
 
 
 def fold_pattern(text: str) -> str:
@@ -101,65 +154,57 @@ def fold_pattern(text: str) -> str:
     return fold(text).text
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c in _LEET
+_LEET_CHARS = frozenset(_LEET)
+_LEET_TABLE = str.maketrans(_LEET)
+#: A word for leet decoding: a maximal run of letters, digits and leet stand-ins
+#: (``[^\W_]`` is exactly ``str.isalnum``).
+_LEET_WORD = re.compile(r"(?:[^\W_]|[@$!|+])+")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
-def _decode_leet(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+def _decode_leet(text: str) -> str:
     """Replace leet characters inside a word that also has ASCII letters (``sh1t``, ``@ss``)."""
-    out = list(chars)
-    n = len(chars)
-    i = 0
-    while i < n:
-        if not _is_word_char(chars[i]):
-            i += 1
+    parts: list[str] = []
+    done = 0
+    for m in _LEET_WORD.finditer(text):
+        word = m.group()
+        if _LEET_CHARS.isdisjoint(word):
             continue
-        j = i
-        while j < n and _is_word_char(chars[j]):
-            j += 1
-        word = chars[i:j]
-        letters = sum(1 for c in word if c.isascii() and c.isalpha())
-        leet = sum(1 for c in word if c in _LEET)
+        letters = len(_ASCII_LETTERS.findall(word))
+        leet = sum(word.count(c) for c in _LEET_CHARS)
         # A word of letters with a few stand-ins; leaves numbers, prices, times, and a number
         # with a unit or ordinal ("4pm", "3rd", "10k") alone.
         digits = 0
-        while digits < len(word) and word[digits].isdigit():
+        while digits < len(word) and word[digits].isdigit():  # isdigit, not \d: "²" counts
             digits += 1
         unit = digits > 0 and len(word) - digits <= 3 and all(c.isalpha() for c in word[digits:])
         if letters >= 2 and 0 < leet <= letters and word[-1] not in "!|+" and not unit:
-            for k in range(i, j):
-                if chars[k] in _LEET:
-                    out[k] = _LEET[chars[k]]
-        i = j
-    return out, source
+            parts.append(text[done : m.start()])
+            parts.append(word.translate(_LEET_TABLE))
+            done = m.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
-def _join_spaced_letters(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+#: Three or more lone ASCII letters, each separated by one spacer (``f u c k``, ``f.u.c.k``):
+#: not preceded or followed by a letter or digit (``[^\W_]`` is exactly ``str.isalnum``).
+_SPACED = re.compile(r"[A-Za-z](?<![^\W_].)(?:[ .\-_*·•][A-Za-z](?![^\W_])){2,}")
+
+
+def _join_spaced_letters(text: str, source: Sequence[int]) -> tuple[str, list[int]]:
     """Join runs of three or more single letters separated by one spacer (``f u c k``)."""
-    n = len(chars)
-    keep = [True] * n
-    i = 0
-    while i < n:
-        # A run starts at a lone ASCII letter (not preceded by a letter).
-        if chars[i].isascii() and chars[i].isalpha() and (i == 0 or not chars[i - 1].isalnum()):
-            letters = [i]
-            j = i
-            while (
-                j + 2 < n
-                and chars[j + 1] in _SPACERS
-                and chars[j + 2].isascii()
-                and chars[j + 2].isalpha()
-                and (j + 3 >= n or not chars[j + 3].isalnum())
-            ):
-                letters.append(j + 2)
-                j += 2
-            if len(letters) >= 3:
-                for k in range(letters[0], letters[-1]):
-                    if k not in letters:
-                        keep[k] = False
-                i = letters[-1] + 1
-                continue
-        i += 1
-    return [c for c, k in zip(chars, keep, strict=True) if k], [
-        s for s, k in zip(source, keep, strict=True) if k
-    ]
+    chars: list[str] = []
+    kept: list[int] = []
+    done = 0
+    for m in _SPACED.finditer(text):
+        s, e = m.span()
+        chars.append(text[done:s])
+        kept.extend(source[done:s])
+        chars.append(text[s:e:2])  # the letters, without the spacers between them
+        kept.extend(source[s:e:2])
+        done = e
+    chars.append(text[done:])
+    kept.extend(source[done:])
+    return "".join(chars), kept
