@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from firewarden.errors import InputError
 from firewarden.listen.watch_service import WatchRecord, get_watch
+from firewarden.store.engine import session_factory
 from firewarden.web import watch_queries as q
-from firewarden.web.app import web_of
+from firewarden.web.app import WebApp, web_of
 from firewarden.web.deps import ApiError, ApiRead, PageRead
 from firewarden.web.render import page
 from firewarden.web.security import Principal
@@ -36,6 +37,12 @@ from firewarden.web.watch_views import (
 router = APIRouter()
 #: How many of the last buckets the chart's text table shows.
 TABLE_ROWS = 12
+
+
+def _reading(web: WebApp) -> Session:
+    """A read-only session: on SQLite it does not take the write lock, so a page polling every
+    few seconds never queues behind (or holds up) the listener storing mentions."""
+    return session_factory(web.engine, read_only=True)()
 
 
 class NotFound(Exception):
@@ -67,7 +74,7 @@ def _not_found(request: Request, me: Principal, exc: NotFound) -> Response:
 @router.get("/watches", include_in_schema=False)
 def watches_page(request: Request, me: PageRead) -> Response:
     web = web_of(request)
-    with web.sessions() as session:
+    with _reading(web) as session:
         items = overview(session, me, web.now())
         names = q.watch_names(session, me.org_id)
         recent = [
@@ -87,7 +94,7 @@ def watch_page(
 ) -> Response:
     web = web_of(request)
     try:
-        with web.sessions() as session:
+        with _reading(web) as session:
             data = watch_payload(
                 session, _watch(session, me, watch_id), web.now(), hours=hours, bucket=bucket
             )
@@ -112,7 +119,7 @@ def watch_page(
 @router.get("/alerts/{alert_id}", include_in_schema=False)
 def alert_page(request: Request, me: PageRead, alert_id: int) -> Response:
     web = web_of(request)
-    with web.sessions() as session:
+    with _reading(web) as session:
         try:
             row = q.get_alert(session, me.org_id, alert_id)
         except InputError:
@@ -144,7 +151,7 @@ def _api_input(call: Any) -> Any:
 @router.get("/api/v1/watches", tags=["listening"], summary="The organisation's watches")
 def api_watches(request: Request, me: ApiRead) -> dict[str, Any]:
     web = web_of(request)
-    with web.sessions() as session:
+    with _reading(web) as session:
         return {"watches": overview(session, me, web.now())}
 
 
@@ -156,7 +163,7 @@ def api_watch(
     hours: float = Query(24.0, gt=0, le=24 * 31),
 ) -> dict[str, Any]:
     web = web_of(request)
-    with web.sessions() as session:
+    with _reading(web) as session:
         rec = _api_watch(session, me, watch_id)
         result: dict[str, Any] = _api_input(
             lambda: watch_payload(session, rec, web.now(), hours=hours)
@@ -179,7 +186,7 @@ def api_series(
     hours: float = Query(24.0, gt=0, le=24 * 31, description="the span when from is absent"),
 ) -> dict[str, Any]:
     web = web_of(request)
-    with web.sessions() as session:
+    with _reading(web) as session:
         rec = _api_watch(session, me, watch_id)
         result: dict[str, Any] = _api_input(
             lambda: series_payload(
@@ -200,7 +207,7 @@ def api_alerts(
 ) -> dict[str, Any]:
     if level and level not in LEVELS:
         raise ApiError(400, f"unknown level {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
-    with web_of(request).sessions() as session:
+    with _reading(web_of(request)) as session:
         names = q.watch_names(session, me.org_id)
         rows = q.alerts(
             session, me.org_id, watch_id=watch_id, level=level, status=status, limit=limit
@@ -210,7 +217,7 @@ def api_alerts(
 
 @router.get("/api/v1/alerts/{alert_id}", tags=["listening"], summary="An alert and its evidence")
 def api_alert(request: Request, me: ApiRead, alert_id: int) -> dict[str, Any]:
-    with web_of(request).sessions() as session:
+    with _reading(web_of(request)) as session:
         try:
             row = q.get_alert(session, me.org_id, alert_id)
         except InputError as exc:

@@ -48,10 +48,11 @@
       hooks: {
         draw: [function (u) {
           var ctx = u.ctx, px = uPlot.pxRatio, top = u.bbox.top, bottom = top + u.bbox.height;
-          var left = u.bbox.left, right = left + u.bbox.width, lastLabel = -Infinity;
+          var left = u.bbox.left, right = left + u.bbox.width;
           ctx.save();
           ctx.font = "bold " + Math.round(12 * px) + "px system-ui, sans-serif";
           ctx.textBaseline = "middle";
+          var rank = { watch: 1, warning: 2, crisis: 3 }, labelled = [];
           state.alerts.forEach(function (a) {
             var spec = LEVEL[a.level] || LEVEL.watch;
             var x = u.valToPos(secs(a.time), "x", true);
@@ -61,16 +62,21 @@
             ctx.setLineDash([5 * px, 4 * px]);
             ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
             ctx.setLineDash([]);
-            var y = top - 14 * px;
             ctx.fillStyle = spec.color; ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.5 * px;
-            shape(ctx, spec.shape, x, y, 7 * px);
-            if (x - lastLabel > 70 * px) {
-              var label = a.level, w = ctx.measureText(label).width;
-              var tx = x + w + 12 * px > right ? x - w - 10 * px : x + 10 * px;
-              ctx.fillStyle = spec.color;
-              ctx.fillText(label, tx, y);
-              lastLabel = x;
-            }
+            shape(ctx, spec.shape, x, top - 14 * px, 7 * px);
+            labelled.push({ x: x, a: a, spec: spec });
+          });
+          // Names next to the shapes, the gravest first, where they do not overlap.
+          labelled.sort(function (p, q) { return (rank[q.a.level] || 0) - (rank[p.a.level] || 0); });
+          var taken = [];
+          labelled.forEach(function (m) {
+            var label = m.a.level, w = ctx.measureText(label).width, gap = 10 * px;
+            var tx = m.x + w + 2 * gap > right ? m.x - w - gap : m.x + gap;
+            var clash = taken.some(function (t) { return tx < t[1] + gap && tx + w + gap > t[0]; });
+            if (clash) return;
+            taken.push([tx, tx + w]);
+            ctx.fillStyle = m.spec.color;
+            ctx.fillText(label, tx, top - 14 * px);
           });
           ctx.restore();
         }]
@@ -88,6 +94,17 @@
     return { width: Math.max(260, box.clientWidth), height: window.innerWidth < 760 ? 240 : 320 };
   }
 
+  // Tick labels in UTC and 24-hour time (as the rest of the page), the date when it changes.
+  function utcTicks(u, splits, axis, space, incr) {
+    var prevDay = "";
+    return splits.map(function (s) {
+      var iso = new Date(s * 1000).toISOString(), day = iso.slice(0, 10), time = iso.slice(11, 16);
+      var label = incr >= 86400 ? day.slice(5) : (day !== prevDay ? time + "\n" + day.slice(5) : time);
+      prevDay = day;
+      return label;
+    });
+  }
+
   function draw(payload) {
     var dims = size();
     var opts = {
@@ -98,11 +115,11 @@
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, max * 1.1)]; } } },
       series: [
-        { label: "UTC" },
+        { label: "UTC", value: function (u, v) { return v == null ? "--" : new Date(v * 1000).toISOString().slice(0, 16).replace("T", " "); } },
         { label: "All mentions", stroke: "#1d4f91", width: 2, fill: "rgba(29,79,145,0.08)", points: { show: false } },
         { label: "Negative", stroke: "#6b2a86", width: 2, dash: [8, 5], points: { show: false } }
       ],
-      axes: [{}, { label: "mentions per " + payload.bucket_label, size: 56 }],
+      axes: [{ values: utcTicks, space: 60 }, { label: "mentions per " + payload.bucket_label, size: 56 }],
       plugins: [markers()]
     };
     state.plot = new uPlot(opts, columns(payload), box);
@@ -163,7 +180,7 @@
   // -- polling -------------------------------------------------------------------------------
   function status(text, bad) {
     var live = $("live-status");
-    live.firstChild.textContent = text + " Latest data: ";
+    live.firstChild.textContent = text + " Counted up to: ";
     live.className = "live" + (bad ? " stale" : "");
   }
 
