@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from firewarden.errors import InputError
@@ -40,13 +40,18 @@ def moment_of(row: DraftRow) -> dt.datetime:
 
 
 @router.get("/calendar")
-def calendar(request: Request, me: PageRead, month: str = "") -> Response:
+def calendar(
+    request: Request,
+    me: PageRead,
+    month: str = "",
+    page_no: int = Query(1, alias="page", ge=1),
+) -> Response:
     web = web_of(request)
     start, end = month_bounds(month, web.now().date())
     with web.sessions() as session:
-        rows = calendar_rows(session, org_id=me.org_id, start=start, end=end)
+        result = calendar_rows(session, org_id=me.org_id, start=start, end=end, page=page_no)
     days: dict[dt.date, list[DraftRow]] = defaultdict(list)
-    for row in rows:
+    for row in result.items:
         days[moment_of(row).date()].append(row)
     previous = (start - dt.timedelta(days=1)).strftime("%Y-%m")
     return page(
@@ -59,5 +64,6 @@ def calendar(request: Request, me: PageRead, month: str = "") -> Response:
         moment_of=moment_of,
         previous=previous,
         following=end.strftime("%Y-%m"),
-        count=len(rows),
+        result=result,
+        month=start.strftime("%Y-%m"),
     )

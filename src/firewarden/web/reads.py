@@ -92,26 +92,36 @@ def draft_page(
 
 
 def calendar_rows(
-    session: Session, *, org_id: int, start: dt.datetime, end: dt.datetime, limit: int = 1000
-) -> list[DraftRow]:
-    """Drafts going out (or planned to) in [start, end): queued ones by the time they are sent,
-    the others by the time their author asked for; withdrawn ones are left out."""
+    session: Session,
+    *,
+    org_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    page: int = 1,
+    per_page: int = 200,
+) -> Page[DraftRow]:
+    """Drafts going out (or planned to) in [start, end), in time order, one page: queued ones
+    by the time they are sent, the others by the time their author asked for; withdrawn ones
+    are left out."""
+    page = max(1, page)
     moment = func.coalesce(Draft.send_after, DraftVersion.scheduled_at)
+    where = (
+        Draft.org_id == org_id,
+        Draft.state != State.WITHDRAWN.value,
+        moment >= start,
+        moment < end,
+    )
+    joined = select(Draft).join(DraftVersion, DraftVersion.id == Draft.current_version_id)
+    total = session.scalar(select(func.count()).select_from(joined.where(*where).subquery())) or 0
     drafts = list(
         session.scalars(
-            select(Draft)
-            .join(DraftVersion, DraftVersion.id == Draft.current_version_id)
-            .where(
-                Draft.org_id == org_id,
-                Draft.state != State.WITHDRAWN.value,
-                moment >= start,
-                moment < end,
-            )
+            joined.where(*where)
             .order_by(moment, Draft.id)
-            .limit(limit)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
-    return _rows(session, org_id, drafts)
+    return Page(_rows(session, org_id, drafts), page, per_page, total)
 
 
 def _rows(session: Session, org_id: int, drafts: list[Draft]) -> list[DraftRow]:
