@@ -194,3 +194,57 @@ def test_jokes_on_calendar_days() -> None:
 def test_hiroshima_day_bomb_pun() -> None:
     r = check("Our deals today are da bomb! 50% off", at=dt.datetime(2025, 8, 6))
     assert cats(r)["tragedy-newsjacking"] == Severity.HIGH
+
+
+# --- The anniversary's date made into a pun or a themed day --------------------------------
+
+
+def test_date_made_into_a_themed_day_on_an_anniversary() -> None:
+    hiroshima = dt.datetime(2023, 8, 6, 9, 0)
+    r = check("本日8月6日はハムの日！ハム・ソーセージ全品半額", at=hiroshima)
+    assert cats(r)["anniversary"] == Severity.HIGH
+    assert "8月6日はハムの日" in next(f for f in r.findings if f.category == "anniversary").excerpt
+
+
+def test_date_number_as_a_price_on_an_anniversary() -> None:
+    r = check("サンイチイチの日！全品311円セール開催中", at=dt.datetime(2022, 3, 11, 9, 0))
+    assert cats(r)["anniversary"] == Severity.HIGH
+    r = check("Flash sale: everything $9.11 today", at=dt.datetime(2023, 9, 11, 9, 0))
+    assert cats(r)["anniversary"] == Severity.HIGH
+
+
+def test_on_this_day_in_the_year_of_the_event() -> None:
+    r = check("On this day in 1941... our prices drop too! 30% off", at=dt.datetime(2024, 12, 7))
+    assert cats(r)["tragedy-newsjacking"] == Severity.HIGH
+
+
+def test_date_alone_is_not_a_pun() -> None:
+    # Naming the day in a plain sympathy post, or another number in a promotion, is not a pun.
+    assert not check(
+        "本日8月6日、広島への原爆投下から79年。黙祷を捧げます。", at=dt.datetime(2024, 8, 6)
+    ).findings
+    r = check("Flash sale: 20% off, today only", at=dt.datetime(2023, 9, 11, 9, 0))
+    assert cats(r).get("anniversary", Severity.INFO) <= Severity.LOW
+    # The themed-day shape on an ordinary day is just marketing.
+    assert not check(
+        "11月22日はいい夫婦の日！ペアセット20%オフ", at=dt.datetime(2024, 11, 22)
+    ).findings
+
+
+def test_april_fool_about_scarce_goods_named_in_an_english_event() -> None:
+    r = check(
+        "We're discontinuing all bottled water starting today. Stock up while you can!",
+        at=dt.datetime(2023, 4, 1, 9, 0),
+        events=("bottled water shortage after a city-wide boil-water notice",),
+    )
+    assert cats(r)["tone-deaf-humour"] == Severity.MEDIUM
+
+
+def test_release_and_visit_cues_are_promotions_during_a_moment() -> None:
+    r = check("台風で休校？ならゲームしよう！新作DLC本日配信", events=("台風10号が九州に上陸",))
+    assert cats(r)["disaster-timing"] == Severity.HIGH
+    r = check(
+        "事件現場の近くですが、当店は通常営業中です！ぜひお立ち寄りください",
+        events=("元首相が奈良で銃撃され死亡",),
+    )
+    assert cats(r)["disaster-timing"] == Severity.HIGH

@@ -7,8 +7,14 @@ import datetime as dt
 import pytest
 
 from firewarden.checks.context import Context
-from firewarden.world.active import active_moments, classify_event, event_moment
-from firewarden.world.calendar import builtin_dates
+from firewarden.world.active import (
+    active_moments,
+    classify_event,
+    date_forms,
+    event_moment,
+    moments_on,
+)
+from firewarden.world.calendar import builtin_dates, parse_date_entry
 from firewarden.world.topics import event_topics, topic_spans
 
 
@@ -19,6 +25,10 @@ from firewarden.world.topics import event_topics, topic_spans
         ("Typhoon Hagibis approaching Tokyo", "disaster"),
         ("rice shortage and record rice prices in Japan", "disaster"),
         ("能登半島地震", "disaster"),
+        ("新型コロナでトイレットペーパーが品薄", "disaster"),
+        ("bottled water shortage after a boil-water notice", "disaster"),
+        ("search for the missing Titan submersible", "tragedy"),
+        ("山岳遭難で行方不明者の捜索続く", "disaster"),
         ("九州北部で記録的な豪雨", "disaster"),
         ("mass shooting at a school in Texas", "tragedy"),
         ("video of footballer Ray Rice assaulting his fiancee widely reported", "tragedy"),
@@ -88,3 +98,23 @@ def test_no_date_no_calendar() -> None:
 def test_observances_are_not_grave() -> None:
     (iwd,) = active_moments(Context(at=dt.datetime(2025, 3, 8)), builtin_dates())
     assert iwd.kind == "observance" and not iwd.grave
+
+
+def test_scarce_goods_are_topics() -> None:
+    assert {"bottled water", "water"} <= set(event_topics("bottled water shortage in Jackson"))
+    assert {"egg", "eggs"} <= set(event_topics("egg shortage and record egg prices"))
+    assert "といれっとぺーぱー" in event_topics("トイレットペーパーが品薄")
+
+
+def test_anniversary_date_forms() -> None:
+    entry = parse_date_entry(
+        {"date": "12-07", "name": "Pearl Harbor", "kind": "anniversary", "since": 1941},
+        where="test",
+    )
+    number, forms = date_forms(entry)
+    assert number == "127"
+    assert {"12/7", "12月7日", "december 7", "dec 7", "12.7"} <= set(forms)
+    observance = parse_date_entry({"date": "03-08", "name": "IWD", "kind": "observance"}, where="t")
+    assert date_forms(observance) == ("", ())
+    (moment,) = moments_on(dt.date(2024, 12, 7), [entry])
+    assert moment.year == 1941 and moment.date_number == "127"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from firewarden.checks.context import Context
+from firewarden.text.normalize import fold_pattern
 from firewarden.world.calendar import falls_on
 from firewarden.world.moments import Moment, SensitiveDate
 from firewarden.world.topics import event_topics, expand_topics
@@ -28,14 +29,17 @@ _DISASTER = _cues(
     r"hurricane|typhoon|earthquake|quake|tsunami|flood|wildfire|bushfire|forest fire|tornado|"
     r"cyclone|storm\b|landslide|mudslide|eruption|volcan|drought|heat ?wave|blizzard|famine|"
     r"outbreak|pandemic|epidemic|landfall|evacuat|plane crash|train crash|derail|explosion|"
-    r"collapse|blackout|power outage|shortage|nuclear accident|meltdown|avalanche",
-    r"地震|津波|台風|豪雨|大雨|洪水|噴火|災害|土砂|停電|被災|避難|感染拡大|不足|高騰|震災|猛暑|大雪|墜落|脱線|崩落|爆発",
+    r"collapse|blackout|power outage|shortage|nuclear accident|meltdown|avalanche|"
+    r"panic buying|boil[- ]water|sinking|capsiz|shipwreck",
+    r"地震|津波|台風|豪雨|大雨|洪水|噴火|災害|土砂|停電|被災|避難|感染拡大|不足|高騰|震災|猛暑|大雪|墜落|脱線|崩落|爆発|"
+    r"品薄|品切れ|買い占め|買い溜め|断水|沈没|遭難|新型コロナ",
 )
 _TRAGEDY = _cues(
     r"shooting|shooter|gunman|massacre|attack|terror|bomb|killed|kills|killing|death|dead\b|died|"
     r"murder|assault|abuse|victim|funeral|mourning|suicide|stabbing|hostage|kidnap|rape|"
-    r"crash|fatal|tragedy|tragic|police violence|lynch",
-    r"事件|事故|殺|死|犠牲|暴行|虐待|テロ|銃撃|刺傷|放火|遺族|訃報|逝去",
+    r"crash|fatal|tragedy|tragic|police violence|lynch|missing|search for|rescue|trapped|"
+    r"manhunt",
+    r"事件|事故|殺|死|犠牲|暴行|虐待|テロ|銃撃|刺傷|放火|遺族|訃報|逝去|行方不明|捜索|救助",
 )
 _CONFLICT = _cues(
     r"war\b|wars\b|invasion|invade|protest|riot|uprising|coup|airstrike|missile|bombard|"
@@ -85,22 +89,59 @@ def classify_event(text: str) -> str:
     return "company"
 
 
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+def date_forms(entry: SensitiveDate) -> tuple[str, tuple[str, ...]]:
+    """(the day as one number, folded ways of writing the day).
+
+    Only for a fixed-day anniversary: "8/6", "8月6日", "august 6", "aug 6", "6 august"
+    (and "3.11" where it cannot be read as a decimal) and "86" as the number. Observances and
+    ranges have none.
+    """
+    if entry.kind != "anniversary" or entry.rule or entry.end_month or not entry.day:
+        return "", ()
+    m, d = entry.month, entry.day
+    name = _MONTHS[m - 1]
+    forms = [f"{m}/{d}", f"{m}月{d}日", f"{name} {d}", f"{name[:3]} {d}", f"{d} {name}"]
+    if d >= 10 or m >= 10:
+        forms.append(f"{m}.{d}")  # "3.11", "12.7"; not "8.6", which reads as a number
+    return f"{m}{d}", tuple(fold_pattern(f) for f in forms)
+
+
 def moments_on(day: dt.date, dates: Iterable[SensitiveDate]) -> tuple[Moment, ...]:
     """Calendar entries that fall on ``day``."""
-    return tuple(
-        Moment(
-            name=d.name,
-            kind=d.kind,
-            source="calendar",
-            topics=expand_topics(d.topics),
-            reference=d.reference,
-            name_ja=d.name_ja,
-            region=d.region,
-            implies=d.implies,
-            origin=d.origin,
-        )
-        for d in dates
-        if falls_on(d, day)
+    return tuple(_calendar_moment(d) for d in dates if falls_on(d, day))
+
+
+def _calendar_moment(d: SensitiveDate) -> Moment:
+    number, forms = date_forms(d)
+    return Moment(
+        name=d.name,
+        kind=d.kind,
+        source="calendar",
+        topics=expand_topics(d.topics),
+        reference=d.reference,
+        name_ja=d.name_ja,
+        region=d.region,
+        implies=d.implies,
+        origin=d.origin,
+        date_forms=forms,
+        date_number=number,
+        year=d.since if forms else 0,
     )
 
 

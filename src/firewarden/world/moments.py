@@ -70,6 +70,15 @@ class Moment:
     implies: tuple[str, ...] = ()
     #: For calendar moments: the pack the entry came from ("built-in" or a company pack).
     origin: str = ""
+    #: For a calendar anniversary: folded ways of writing the day itself ("8月6日", "9/11",
+    #: "december 7"). A promotion that makes the date a themed day ties itself to the
+    #: anniversary even when the event is not named (「8月6日はハムの日」).
+    date_forms: tuple[str, ...] = ()
+    #: For a calendar anniversary: the day written as one number ("311", "911", "117"). As a
+    #: price or a discount it is a pun on the date (「311円セール」 on 3/11).
+    date_number: str = ""
+    #: For a calendar anniversary: the year of the event ("on this day in 1941").
+    year: int = 0
 
     @property
     def grave(self) -> bool:

@@ -72,7 +72,13 @@ _EN_WORD = re.compile(r"[A-Za-z][a-z'’-]{3,}")
 _JA_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff\u3005ー]{2,}")
 #: Japanese hazard words split off a compound (能登半島地震 -> 能登半島 + 地震).
 _JA_HAZARD = re.compile(
-    r"(大震災|地震|津波|台風|豪雨|洪水|噴火|土砂災害|大雪|火災|事故|事件|テロ|戦争|侵攻|不足|高騰|暴動|デモ)"
+    r"(大震災|地震|津波|台風|豪雨|洪水|噴火|土砂災害|大雪|火災|事故|事件|テロ|戦争|侵攻|不足|高騰|暴動|デモ|"
+    r"品薄|品切れ|買い占め)"
+)
+#: What is scarce or dear: "bottled water shortage" -> "bottled water", "water" (a post that
+#: names the goods refers to the shortage, as お米 does to a rice shortage).
+_SCARCE = re.compile(
+    r"\b([a-z]+(?:[ -][a-z]+)?)[ -](?:shortages?|prices|price hikes?|rationing|scarcity)\b"
 )
 _JA_SUFFIX = re.compile(r"(半島|地方|県|府|都|市|町|村|沖|島)$")
 
@@ -102,6 +108,11 @@ def event_topics(text: str) -> tuple[str, ...]:
             m.group()[0].islower() or _GLOSS_INDEX[key][0] not in _SUBJECTS
         ):
             words.append(word)
+    for m in _SCARCE.finditer(text.lower()):
+        goods = [w for w in re.split(r"[ -]", m.group(1)) if w not in _STOP and len(w) >= 3]
+        if goods:
+            names.append(" ".join(goods))
+            names.extend((goods[-1], goods[-1] + "s"))
     folded = fold_pattern(text)
     for gloss in _GLOSS_INDEX:
         if not gloss.isascii() and gloss in folded:

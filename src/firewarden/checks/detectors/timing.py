@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from firewarden.checks.draft import Draft, Field
 from firewarden.checks.intent import intent_spans
@@ -71,7 +72,7 @@ class TimingDetector:
         intents = draft.intents
         promo = bool(intents & {"promotion", "campaign"})
         humour = "humour" in intents
-        refs = _topic_refs(draft, m)
+        refs = _topic_refs(draft, m) + _date_puns(draft, m)
         label = f"“{m.label(draft.language)}”"
         where = _source(m)
         if humour:
@@ -242,6 +243,35 @@ def _topic_refs(draft: Draft, m: Moment) -> list[tuple[str, int, int, str]]:
     for f in draft.fields:
         for s, e in topic_spans(f.text, m.topics):
             out.append((f.name, *f.span(s, e)))
+    return out
+
+
+@lru_cache(maxsize=128)
+def _pun_pattern(forms: tuple[str, ...], number: str, year: int) -> re.Pattern[str]:
+    """The date of an anniversary made into a themed day, a price or "on this day in 1941"."""
+    dates = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    numbers = "|".join(re.escape(n) for n in (number, *(f for f in forms if "." in f)))
+    parts = [
+        # 「8月6日はハムの日」, "9/11 is National ... Day", "3.11はサンイチイチの日"
+        rf"(?<![\d/.])(?:{dates})(?![\d])[^。.!?！？\n]{{0,25}}?(?:の日|(?<![a-z])day(?![a-z]))",
+        # 「311円」, "$9.11", "911% off"
+        rf"[$¥€£]\s?(?:{numbers})(?![\d])",
+        rf"(?<![\d.,/$¥])(?:{numbers})\s?(?:円|yen|%|ドル|dollars?|cents?)(?![a-z])",
+    ]
+    if year:
+        parts.append(rf"(?:on |)this day in {year}|{year}年の(?:今日|この日)")
+    return re.compile("|".join(parts))
+
+
+def _date_puns(draft: Draft, m: Moment) -> list[tuple[str, int, int, str]]:
+    """Mentions that tie the post to the anniversary's date (a pun or a themed day)."""
+    if not m.date_forms:
+        return []
+    pattern = _pun_pattern(m.date_forms, m.date_number, m.year)
+    out = []
+    for f in draft.fields:
+        for hit in pattern.finditer(f.text):
+            out.append((f.name, *f.span(*hit.span())))
     return out
 
 
