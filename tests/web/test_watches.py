@@ -249,3 +249,38 @@ def test_another_organisation_sees_nothing_of_ours(
     mine = client_for("viewer")
     assert mine.get(f"/alerts/{seeded.alert_b}").status_code == 404
     assert "secret-b-term" not in mine.api("GET", "/alerts").text
+
+
+def test_pipeline_alert_from_a_simulated_firestorm_shows_up(
+    client_for: Clients, world: World
+) -> None:
+    """End to end: the listening pipeline over the simulator's firestorm, then the pages."""
+    from firewarden.detect.simulate import SimulationConfig, simulate
+    from firewarden.listen.pipeline import Envelope, Pipeline
+    from firewarden.listen.simulated import demo_watch, to_mentions
+    from firewarden.listen.watch_service import add_watch
+    from firewarden.store.engine import make_engine, session_factory
+
+    engine = make_engine(world.url)
+    with session_factory(engine)() as s:
+        rec = add_watch(s, demo_watch(), org_id=world.org_a)
+        s.commit()
+    sim = simulate(SimulationConfig(days=4, base_rate=20, onset_day=3, onset_hour=9.0), seed=5)
+    stream = [Envelope(m) for m in to_mentions(sim.mentions)]
+    pipeline = Pipeline(engine, [rec])
+    for i in range(0, len(stream), 500):
+        pipeline.process(stream[i : i + 500])
+    pipeline.flush()
+    engine.dispose()
+
+    client = client_for("viewer")
+    alerts = client.api("GET", "/alerts").json()["alerts"]
+    assert alerts and alerts[0]["watch"]["name"] == "Acme"
+    chart = client.api("GET", f"/watches/{rec.id}/series?hours=72").json()
+    assert {a["id"] for a in chart["alerts"]} <= {a["id"] for a in alerts}
+    assert any(p["alert"] for p in chart["points"])
+    page = text_of(client.get(f"/alerts/{alerts[0]['id']}").text)
+    assert "rose to" in page and "× the expected" in page
+    detail = client.api("GET", f"/alerts/{alerts[0]['id']}").json()
+    posts = detail["evidence"]["top_posts"]
+    assert posts and all(p["url"].startswith("https://social.example/") for p in posts)
