@@ -23,6 +23,8 @@ from firewarden.world.moments import Moment
 #: Drafts longer than this are refused: no platform accepts them and they are likely a mistake.
 MAX_TEXT_CHARS = 100_000
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 #: How much one finding of each severity adds to the score (combined as independent risks).
 _WEIGHT = {
     Severity.INFO: 0.02,
@@ -61,7 +63,7 @@ def validate_text(text: object, context: Context | None = None) -> str:
     """The draft text, or an error that says what is wrong with it."""
     if not isinstance(text, str):
         raise InputError("the draft text must be a string")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not text.isascii() and _SURROGATE.search(text):
         raise InputError("the draft is not valid UTF-8 text", hint="save or paste it as UTF-8")
     if not text.strip() and not (context and context.attachment.strip()):
         raise InputError("the draft is empty", hint="give the text of the post to check")

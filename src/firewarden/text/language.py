@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def is_japanese_char(ch: str) -> bool:
     o = ord(ch)
@@ -20,11 +22,17 @@ def detect_language(text: str) -> str:
     Kana and kanji are counted against Latin letters; a few Japanese characters in an English
     post (a store name) do not flip it, and a Japanese post with an English hashtag stays ``ja``.
     """
-    ja = latin = 0
-    for ch in text:
-        if is_japanese_char(ch):
-            ja += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
+    if text.isascii():
+        return "en"
+    # Counted by regex substitution (C speed): the characters a class removes are its count.
+    ja = len(text) - len(_JAPANESE.sub("", text))
+    if not ja:
+        return "en"
+    latin = len(text) - len(_LATIN.sub("", text))
     # One Japanese character carries about as much as a three-letter English word.
-    return "ja" if ja * 3 >= latin and ja > 0 else "en"
+    return "ja" if ja * 3 >= latin else "en"
+
+
+#: The characters :func:`is_japanese_char` accepts, and ASCII letters.
+_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff\u3400-\u4dbf\uff66-\uff9f\u3005\u3006]")
+_LATIN = re.compile("[A-Za-z]")

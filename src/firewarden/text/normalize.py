@@ -156,9 +156,10 @@ def fold_pattern(text: str) -> str:
 
 _LEET_CHARS = frozenset(_LEET)
 _LEET_TABLE = str.maketrans(_LEET)
-#: A word for leet decoding: a maximal run of letters, digits and leet stand-ins
-#: (``[^\W_]`` is exactly ``str.isalnum``).
-_LEET_WORD = re.compile(r"(?:[^\W_]|[@$!|+])+")
+#: A word for leet decoding (a maximal run of letters, digits and leet stand-ins; ``[^\W_]`` is
+#: exactly ``str.isalnum``) that holds a stand-in. It starts only where a word starts and never
+#: backtracks, so it stays linear on long words.
+_LEET_WORD = re.compile(r"(?<![^\W_]|[@$!|+])[^\W_0134578]*+[0134578@$!|+](?:[^\W_]|[@$!|+])*+")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
@@ -168,8 +169,6 @@ def _decode_leet(text: str) -> str:
     done = 0
     for m in _LEET_WORD.finditer(text):
         word = m.group()
-        if _LEET_CHARS.isdisjoint(word):
-            continue
         letters = len(_ASCII_LETTERS.findall(word))
         leet = sum(word.count(c) for c in _LEET_CHARS)
         # A word of letters with a few stand-ins; leaves numbers, prices, times, and a number
