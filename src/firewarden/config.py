@@ -27,8 +27,8 @@ _SECTIONS: dict[str, frozenset[str]] = {
     "database": frozenset({"url"}),
     "review": frozenset({"undo_seconds", "policy"}),
     "web": frozenset({"host", "port", "base_url"}),
-    "listen": frozenset({"watches"}),
-    "alerts": frozenset({"slack", "teams", "email", "webhook"}),
+    "listen": frozenset({"watches", "bucket_minutes", "sources"}),
+    "alerts": frozenset({"slack", "teams", "email", "webhook", "escalation"}),
 }
 
 

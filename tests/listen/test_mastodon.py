@@ -22,7 +22,8 @@ def fake() -> Iterator[FakeMastodon]:
     searchable.append(status(6, "nothing to see"))
     reply = status(
         8,
-        '<span class="h-card"><a href="https://social.example/@acme">@<span>acme</span></a></span> why?',
+        '<span class="h-card"><a href="https://social.example/@acme">@<span>acme</span></a>'
+        "</span> why?",
         in_reply_to_id="555",
         in_reply_to_account_id=BRAND["id"],
         mentions=[BRAND],

@@ -39,7 +39,6 @@ def test_times_become_aware_utc(value: object, expected: dt.datetime) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"text": "x", "created_at": 0}, "needs an 'id'"),
         ({"id": "1", "created_at": 0}, "needs a 'text'"),
         ({"id": "1", "text": "x", "created_at": "yesterday"}, "cannot read the time"),
         ({"id": "1", "text": "x", "created_at": 0, "followers": "many"}, "whole number"),
@@ -84,3 +83,10 @@ def test_bad_line_is_named(tmp_path: Path) -> None:
         list(FileSource(path).stream(None))
     with pytest.raises(InputError, match=r"use a \.jsonl"):
         FileSource(tmp_path / "m.txt")
+
+
+def test_missing_id_is_derived_from_the_content() -> None:
+    row = {"text": "Acme!", "timestamp": "2026-01-05 10:00:00", "author": "kim"}
+    a, b = Mention.from_dict(row), Mention.from_dict(dict(row))
+    assert a.id == b.id and a.id.startswith("h")
+    assert Mention.from_dict(row | {"text": "Acme?"}).id != a.id

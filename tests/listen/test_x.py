@@ -39,8 +39,9 @@ def test_query_for_watches() -> None:
 
 def test_parse_tweet_uses_includes() -> None:
     t = tweet(2, "hi", in_reply_to_user_id="42", attachments={"media_keys": ["3_2"]})
-    m = parse_tweet(t, {"users": [BRAND, {"id": "1002", "username": "user2", "public_metrics": {"followers_count": 20}}],
-                        "media": [{"media_key": "3_2", "type": "photo"}]})  # fmt: skip
+    author = {"id": "1002", "username": "user2", "public_metrics": {"followers_count": 20}}
+    media = [{"media_key": "3_2", "type": "photo"}]
+    m = parse_tweet(t, {"users": [BRAND, author], "media": media})
     assert m.url == f"https://x.com/user2/status/{t['id']}"
     assert (m.author_handle, m.followers, m.reply_to_author, m.media) == (
         "user2",

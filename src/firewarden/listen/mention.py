@@ -7,6 +7,7 @@ unchanged. A mention is identified by ``(platform, id)``; storage keeps it once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -60,18 +61,25 @@ class Mention:
     def from_dict(cls, data: dict[str, Any], *, where: str = "") -> Mention:
         """Build a mention from its JSON form (as written by ``to_dict`` or an import file).
 
-        Raises InputError naming the missing or malformed field.
+            Without an ``id``, one is derived from the platform, author, time and text. Raises
+        InputError naming the missing or malformed field.
         """
         try:
             platform = str(data.get("platform") or "import").strip().lower()
-            ident = str(data.get("id") or "").strip()
-            if not ident:
-                raise InputError("a mention needs an 'id'", where=where)
             text = data.get("text")
             if not isinstance(text, str):
                 raise InputError("a mention needs a 'text'", where=where)
             when = data.get("created_at")
-            created = parse_time(data.get("time") if when is None else when, where=where)
+            for other in ("time", "timestamp"):
+                when = data.get(other) if when is None else when
+            created = parse_time(when, where=where)
+            ident = str(data.get("id") or "").strip()
+            if not ident:
+                # Exports without ids: the same row always gets the same id, so a second
+                # import of the file is still recognised.
+                author = str(data.get("author_handle") or data.get("author") or "")
+                key = f"{platform}\n{author}\n{created.isoformat()}\n{text}"
+                ident = "h" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
             media = data.get("media") or ()
             if isinstance(media, str):
                 media = [m for m in media.replace(";", ",").split(",") if m.strip()]

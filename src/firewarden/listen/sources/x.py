@@ -14,6 +14,7 @@ recent search from it (X keeps 7 days of recent search).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -223,10 +224,8 @@ class _Streaming(tweepy.StreamingClient):  # type: ignore[misc]
         self._bridge = bridge
 
     def on_data(self, raw_data: bytes | str) -> None:
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             self._bridge.put(json.loads(raw_data))
-        except json.JSONDecodeError:
-            pass
 
     def on_request_error(self, status_code: int) -> None:
         if status_code in (401, 403):

@@ -1,0 +1,402 @@
+"""Commands: ``firewarden listen run|import|work``, ``firewarden watch add|list|remove`` and
+``firewarden simulate stream``."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine
+
+from firewarden.errors import InputError
+from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_config
+from firewarden.listen.pipeline import Pipeline, Stats
+from firewarden.listen.watch_service import (
+    WatchRecord,
+    add_watch,
+    all_enabled_watches,
+    list_watches,
+    remove_watch,
+    sync_file_watches,
+)
+from firewarden.listen.watches import Watch
+from firewarden.store.cli import open_engine
+from firewarden.store.engine import check_schema, session_factory
+
+
+@contextmanager
+def _engine() -> Iterator[Engine]:
+    with open_engine(None) as engine:
+        check_schema(engine)
+        yield engine
+
+
+def _watches(engine: Engine) -> list[WatchRecord]:
+    """The file's watches synchronised in, then every enabled watch."""
+    from firewarden.cli import current_config
+    from firewarden.listen.settings import file_watches
+
+    config = current_config()
+    with session_factory(engine)() as s:
+        sync_file_watches(s, file_watches(config))
+        s.commit()
+        records = all_enabled_watches(s)
+    if not records:
+        raise InputError(
+            "there is nothing to listen for",
+            hint="add a watch: firewarden watch add Acme --keyword Acme --handle @acme",
+        )
+    return records
+
+
+def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
+    from firewarden.cli import current_config
+    from firewarden.listen.settings import base_url, bucket_width
+
+    config = current_config()
+    escalation: Escalation | None = escalation_from_config(config.sections.get("alerts", {}))
+    if escalation is not None and not escalation.notifiers:
+        escalation = None
+    return Pipeline(
+        engine,
+        records,
+        width=bucket_width(config),
+        base_url=base_url(config),
+        escalation=escalation,
+        on_alert=_print_alert,
+    )
+
+
+def _print_alert(alert: RaisedAlert) -> None:
+    colour = {"watch": "yellow", "warning": "bright_red", "crisis": "red"}[alert.level]
+    click.echo(
+        click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
+        + f" {alert.watch_name}: {alert.summary}\n         {alert.url}"
+    )
+
+
+def _summary(stats: Stats, seconds: float) -> str:
+    rate = stats.received / seconds if seconds > 0 else 0.0
+    return (
+        f"{stats.received} mentions read, {stats.matched} matched a watch, "
+        f"{stats.counted} newly counted, {len(stats.alerts)} alert(s) "
+        f"({rate:,.0f} mentions/s)"
+    )
+
+
+@click.group("listen")
+def listen_group() -> None:
+    """Listen to social platforms for mentions and warn early about firestorms."""
+
+
+@listen_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import mentions from a JSONL or CSV FILE (resumes where an interrupted import stopped)."""
+    from firewarden.listen.runner import run
+    from firewarden.listen.sources.jsonl_csv import FileSource
+
+    if not file.is_file():
+        raise InputError("no such file", where=str(file))
+    source = FileSource(file)
+    with _engine() as engine:
+        pipeline = _pipeline(engine, _watches(engine))
+        started = time.perf_counter()
+        stats = run(engine, pipeline, [source], live=False)
+    click.echo(_summary(stats, time.perf_counter() - started))
+
+
+@listen_group.command("run")
+@click.option(
+    "--source",
+    "only",
+    multiple=True,
+    type=click.Choice(["bluesky", "mastodon", "x", "rss"]),
+    help="Only these configured sources (repeatable; default: all in [listen.sources]).",
+)
+@click.option("--queue", default="", help="nats://HOST:PORT to share the work (NATS JetStream).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
+    """Run the configured sources until interrupted (Ctrl-C)."""
+    from firewarden.cli import current_config
+    from firewarden.listen.settings import build_sources
+
+    if workers > 1 and not queue:
+        raise InputError(
+            "several workers need a shared queue",
+            hint="add --queue nats://127.0.0.1:4222 (NATS with JetStream), or use --workers 1",
+        )
+    config = current_config()
+    with _engine() as engine:
+        records = _watches(engine)
+        sources = build_sources(config, [r.watch for r in records], only)
+        if not sources:
+            raise InputError(
+                "no sources are configured",
+                hint="add [listen.sources.bluesky] (or mastodon, x, rss) to firewarden.toml, "
+                "or import a file: firewarden listen import FILE",
+            )
+        click.echo(f"listening to {', '.join(s.name for s in sources)} for "
+                   f"{', '.join(r.name for r in records)}; Ctrl-C stops")  # fmt: skip
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        started = time.perf_counter()
+        try:
+            if queue:
+                stats = _run_distributed(engine, records, sources, queue, workers, stop)
+            else:
+                from firewarden.listen.runner import run
+
+                stats = run(
+                    engine,
+                    _pipeline(engine, records),
+                    sources,
+                    stop=stop,
+                    on_error=lambda name, exc: click.echo(f"error: {name}: {exc}", err=True),
+                )
+        except KeyboardInterrupt:
+            stop.set()
+            stats = Stats()
+        click.echo(_summary(stats, time.perf_counter() - started))
+
+
+def _run_distributed(
+    engine: Engine,
+    records: Sequence[WatchRecord],
+    sources: Sequence[object],
+    url: str,
+    workers: int,
+    stop: threading.Event,
+) -> Stats:
+    """Start the worker processes, then publish the sources' mentions until stopped."""
+    from firewarden.cli import current_config
+
+    config = current_config()
+    argv = [sys.executable, "-m", "firewarden"]
+    if config.path is not None:
+        argv += ["--config", str(config.path)]
+    procs = [
+        subprocess.Popen(
+            [*argv, "listen", "work", "--queue", url, "--worker", str(i), "--workers", str(workers)]
+        )
+        for i in range(workers)
+    ]
+    try:
+        return asyncio.run(_publish(engine, records, sources, url, stop))
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+async def _publish(
+    engine: Engine,
+    records: Sequence[WatchRecord],
+    sources: Sequence[object],
+    url: str,
+    stop: threading.Event,
+) -> Stats:
+    from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
+    from firewarden.listen.queue import InProcessQueue
+    from firewarden.listen.runner import start_sources
+    from firewarden.listen.store import save_cursors
+
+    topo = Topology()
+    nc = await connect(url)
+    stats = Stats()
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, topo)
+        publisher = Publisher(js, topo, records)
+        q = InProcessQueue()
+        threads = start_sources(engine, sources, q, stop)  # type: ignore[arg-type]
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            batch = await loop.run_in_executor(None, q.batch, 500, 0.5)
+            if batch:
+                cursors = await publisher.publish(batch)
+                stats.received += len(batch)
+                if cursors:
+                    with engine.begin() as conn:
+                        save_cursors(conn, cursors)
+            elif all(t.done.is_set() for t in threads):
+                break
+            for t in threads:
+                if t.error is not None:
+                    click.echo(f"error: {t.source.name}: {t.error}", err=True)
+                    t.error = None
+    finally:
+        stop.set()
+        await nc.close()
+    return stats
+
+
+@listen_group.command("work")
+@click.option("--queue", default="nats://127.0.0.1:4222", show_default=True)
+@click.option("--worker", type=click.IntRange(0, 63), default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--stream", default="FIREWARDEN_MENTIONS", show_default=True, hidden=True)
+@click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
+@click.option("--partitions", type=click.IntRange(1, 1024), default=16, hidden=True)
+@click.option("--ack-wait", type=float, default=30.0, hidden=True)
+@click.option("--idle-exit", type=float, default=None, help="Stop after this many idle seconds.")
+def work_command(
+    queue: str,
+    worker: int,
+    workers: int,
+    stream: str,
+    prefix: str,
+    partitions: int,
+    ack_wait: float,
+    idle_exit: float | None,
+) -> None:
+    """One worker process of the distributed mode (started by `listen run --workers`, or by
+    hand on several machines: each with its own --worker index)."""
+    from firewarden.cli import current_config
+    from firewarden.listen.nats_queue import Topology, work
+    from firewarden.listen.settings import base_url, bucket_width
+
+    if worker >= workers:
+        raise InputError(f"--worker must be below --workers ({workers})")
+    config = current_config()
+    topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
+    with _engine() as engine:
+        records = _watches(engine)
+        options = {
+            "width": bucket_width(config),
+            "base_url": base_url(config),
+            "on_alert": _print_alert,
+        }
+        stats = asyncio.run(
+            work(
+                queue,
+                engine,
+                records,
+                worker=worker,
+                workers=workers,
+                topo=topo,
+                idle_exit=idle_exit,
+                pipeline_options=options,
+            )
+        )
+    click.echo(f"worker {worker}: {stats.counted} counted, {len(stats.alerts)} alert(s)")
+
+
+# -- watches ---------------------------------------------------------------------------------
+
+
+@click.group("watch")
+def watch_group() -> None:
+    """Add, list and remove watches (brands, campaigns, people to listen for)."""
+
+
+@watch_group.command("add")
+@click.argument("name")
+@click.option("--keyword", "keywords", multiple=True, help="A keyword or spelling (repeatable).")
+@click.option("--handle", "handles", multiple=True, help="The brand's own account (@name).")
+@click.option("--own-post", "own_posts", multiple=True, help="An own post's id or URI.")
+@click.option("--product", "products", multiple=True, help="A store or product name.")
+@click.option("--exclude", multiple=True, help="A phrase that means something else.")
+@click.option("--language", "languages", multiple=True, help="Only posts in this language.")
+def watch_add(name: str, **lists: tuple[str, ...]) -> None:
+    """Add a watch called NAME."""
+    from firewarden.errors import ConfigError
+
+    try:
+        watch = Watch.from_dict({"name": name, **{k: list(v) for k, v in lists.items()}})
+    except ConfigError as exc:
+        raise InputError(
+            exc.message, hint="give at least one --keyword, --handle or --product"
+        ) from None
+    with _engine() as engine, session_factory(engine)() as s:
+        rec = add_watch(s, watch)
+        s.commit()
+    click.echo(f"added watch {rec.name} (id {rec.id})")
+
+
+@watch_group.command("list")
+def watch_list() -> None:
+    """List the watches."""
+    with _engine() as engine, session_factory(engine)() as s:
+        records = list_watches(s)
+    if not records:
+        click.echo("no watches yet: firewarden watch add NAME --keyword WORD")
+    for r in records:
+        w = r.watch
+        state = "" if r.enabled else " (paused)"
+        click.echo(f"{r.id:4}  {w.name}{state}  [{r.origin}]")
+        for label, values in (("keywords", w.keywords), ("handles", w.handles),
+                              ("products", w.products), ("own posts", w.own_posts),
+                              ("exclude", w.exclude), ("languages", w.languages)):  # fmt: skip
+            if values:
+                click.echo(f"      {label}: {', '.join(values)}")
+
+
+@watch_group.command("remove")
+@click.argument("name_or_id")
+def watch_remove(name_or_id: str) -> None:
+    """Remove a watch (its counts and alerts go with it; stored mentions stay)."""
+    with _engine() as engine, session_factory(engine)() as s:
+        remove_watch(s, name_or_id)
+        s.commit()
+    click.echo(f"removed watch {name_or_id}")
+
+
+# -- simulate stream -----------------------------------------------------------------------
+
+
+@click.command("stream")
+@click.option("--brand", default="Acme", show_default=True)
+@click.option("--rate", type=click.FloatRange(1, 100_000), default=120.0, show_default=True,
+              help="Ordinary mentions per hour.")  # fmt: skip
+@click.option("--minutes", type=click.FloatRange(0.1), default=None, help="Stop after this long.")
+def stream_command(brand: str, rate: float, minutes: float | None) -> None:
+    """A live simulated mention stream for BRAND with a firestorm a few minutes in (demo)."""
+    from firewarden.cli import current_config
+    from firewarden.listen.demo_stream import start_demo_stream
+    from firewarden.listen.settings import base_url
+
+    with _engine() as engine:
+        handle = start_demo_stream(
+            engine, brand, rate_per_hour=rate, base_url=base_url(current_config())
+        )
+        click.echo(
+            f"streaming simulated mentions of {brand} (watch id {handle.watch.id}); Ctrl-C stops"
+        )
+        deadline = time.monotonic() + minutes * 60 if minutes else None
+        shown = 0
+        try:
+            while handle.thread.is_alive() and (deadline is None or time.monotonic() < deadline):
+                time.sleep(1.0)
+                for alert in handle.stats.alerts[shown:]:
+                    _print_alert(alert)
+                shown = len(handle.stats.alerts)
+        except KeyboardInterrupt:
+            pass
+        handle.stop()
+        if handle.error is not None:
+            raise handle.error
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        click.echo(f"{stamp}: {handle.stats.counted} mentions counted, {shown} alert(s)")
+
+
+def _simulate_group() -> click.Group:
+    """The detect part's ``simulate`` group with ``stream`` added."""
+    from firewarden.detect.cli import simulate_group as group
+
+    if "stream" not in group.commands:
+        group.add_command(stream_command)
+    return group
+
+
+simulate_group = _simulate_group()

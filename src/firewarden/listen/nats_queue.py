@@ -1,0 +1,204 @@
+"""The distributed mode: mentions on NATS JetStream, partitioned by watch, several workers.
+
+* **Publisher** (``firewarden listen run --queue nats://…`` runs it beside the sources):
+  matches each mention to the watches and publishes it once per partition that owns one of
+  them, on ``<prefix>.p<k>``, with ``Nats-Msg-Id = platform:id:p<k>`` so JetStream drops a
+  republished duplicate. A source's cursor is saved only after JetStream has acknowledged
+  everything before it: a restarted publisher re-sends at most what was in flight.
+* **Stream**: one durable (file-stored) stream over ``<prefix>.*``, ``partitions`` subjects.
+  A watch belongs to partition ``watch_id % partitions``, so each watch's series has one
+  owner.
+* **Workers**: worker ``i`` of ``n`` owns the partitions ``k`` with ``k % n == i``, reads each
+  through a durable pull consumer (explicit acks) and runs the ordinary pipeline over its
+  watches only. It acknowledges a batch after the pipeline has committed it (idempotent
+  store): a worker killed mid-batch loses nothing (the messages are redelivered after
+  ``ack_wait``) and counts nothing twice (the redelivered mentions find their rows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from firewarden.errors import ConfigError
+from firewarden.listen.mention import Mention
+from firewarden.listen.pipeline import Envelope, Pipeline, Stats
+from firewarden.listen.watch_service import WatchRecord
+from firewarden.listen.watches import WatchSet
+
+DEFAULT_URL = "nats://127.0.0.1:4222"
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """Names and sizes shared by the publisher and the workers."""
+
+    stream: str = "FIREWARDEN_MENTIONS"
+    prefix: str = "firewarden.mentions"
+    partitions: int = 16
+    ack_wait: float = 30.0
+
+    def subject(self, partition: int) -> str:
+        return f"{self.prefix}.p{partition}"
+
+    def durable(self, partition: int) -> str:
+        return f"{self.stream.lower()}_p{partition}"
+
+    def partition_of(self, watch_id: int) -> int:
+        return watch_id % self.partitions
+
+    def owned(self, worker: int, workers: int) -> list[int]:
+        """The partitions worker ``worker`` (0-based) of ``workers`` owns."""
+        return [k for k in range(self.partitions) if k % workers == worker]
+
+
+def encode(env: Envelope) -> bytes:
+    return json.dumps({"m": env.mention.to_dict(), "s": env.source, "c": env.cursor}).encode()
+
+
+def decode(data: bytes) -> Envelope:
+    raw = json.loads(data)
+    # The worker saves no source cursors: the publisher does, after JetStream's acks.
+    return Envelope(Mention.from_dict(raw["m"]))
+
+
+async def connect(url: str) -> Any:
+    import nats
+    from nats.errors import NoServersError
+
+    try:
+        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5)
+    except (NoServersError, OSError) as exc:
+        raise ConfigError(
+            f"cannot reach NATS at {url} ({exc})",
+            hint="start nats-server with JetStream (nats-server -js), or drop --queue",
+        ) from None
+
+
+async def ensure_stream(js: Any, topo: Topology) -> None:
+    """Create (or keep) the durable stream and one durable consumer per partition."""
+    from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+    from nats.js.errors import NotFoundError
+
+    config = StreamConfig(
+        name=topo.stream,
+        subjects=[f"{topo.prefix}.*"],
+        duplicate_window=300.0,
+    )
+    try:
+        await js.stream_info(topo.stream)
+    except NotFoundError:
+        await js.add_stream(config)
+    for k in range(topo.partitions):
+        await js.add_consumer(
+            topo.stream,
+            ConsumerConfig(
+                durable_name=topo.durable(k),
+                filter_subject=topo.subject(k),
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=topo.ack_wait,
+                max_ack_pending=20_000,
+            ),
+        )
+
+
+class Publisher:
+    """Publishes envelopes to the partitions of the watches they match."""
+
+    def __init__(self, js: Any, topo: Topology, watches: Sequence[WatchRecord]) -> None:
+        from firewarden.listen.enrich import Enricher
+
+        self.js = js
+        self.topo = topo
+        self.records = list(watches)
+        self.watchset = WatchSet([w.watch for w in watches])
+        self.enricher = Enricher(limit=20_000)
+        self.published = 0
+
+    def partitions(self, m: Mention) -> set[int]:
+        facts = self.enricher.facts(m.text, m.language)
+        hits = self.watchset.match(m, facts.folded.text, facts.language)
+        return {self.topo.partition_of(self.records[h.watch].id) for h in hits}
+
+    async def publish(self, batch: Sequence[Envelope]) -> dict[str, str]:
+        """Publish a batch and wait for every acknowledgement; returns the cursors reached."""
+        pending = []
+        cursors: dict[str, str] = {}
+        for env in batch:
+            for k in sorted(self.partitions(env.mention)):
+                msg_id = f"{env.mention.key}:p{k}"
+                pending.append(
+                    self.js.publish(
+                        self.topo.subject(k), encode(env), headers={"Nats-Msg-Id": msg_id}
+                    )
+                )
+            if env.source and env.cursor:
+                cursors[env.source] = env.cursor
+        for i in range(0, len(pending), 500):
+            await asyncio.gather(*pending[i : i + 500])
+        self.published += len(pending)
+        return cursors
+
+
+async def work(
+    url: str,
+    engine: Engine,
+    watches: Sequence[WatchRecord],
+    *,
+    worker: int = 0,
+    workers: int = 1,
+    topo: Topology | None = None,
+    batch: int = 500,
+    stop: asyncio.Event | None = None,
+    idle_exit: float | None = None,
+    on_batch: Callable[[Stats], None] | None = None,
+    pipeline_options: dict[str, Any] | None = None,
+) -> Stats:
+    """Run worker ``worker`` of ``workers`` until ``stop`` is set (or, with ``idle_exit``,
+    until nothing arrived for that many seconds). Returns the totals."""
+    from nats.errors import TimeoutError as NatsTimeout
+
+    topo = topo or Topology()
+    owned = topo.owned(worker, workers)
+    mine = [w for w in watches if topo.partition_of(w.id) in owned]
+    pipeline = Pipeline(engine, mine, **(pipeline_options or {}))
+    nc = await connect(url)
+    total = Stats()
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, topo)
+        subs = [
+            await js.pull_subscribe(topo.subject(k), durable=topo.durable(k), stream=topo.stream)
+            for k in owned
+        ]
+        loop = asyncio.get_running_loop()
+        idle_since = loop.time()
+        while stop is None or not stop.is_set():
+            got_any = False
+            for sub in subs:
+                try:
+                    msgs = await sub.fetch(batch, timeout=0.5)
+                except NatsTimeout:
+                    continue
+                if not msgs:
+                    continue
+                got_any = True
+                stats = pipeline.process([decode(m.data) for m in msgs])
+                # Acknowledge only after the batch is committed.
+                await asyncio.gather(*(m.ack() for m in msgs))
+                total.add(stats)
+                if on_batch is not None:
+                    on_batch(stats)
+            if got_any:
+                idle_since = loop.time()
+            elif idle_exit is not None and loop.time() - idle_since > idle_exit:
+                break
+        total.alerts.extend(pipeline.flush() if idle_exit is not None else [])
+    finally:
+        await nc.close()
+    return total

@@ -1,0 +1,140 @@
+"""Listening settings from the configuration file (``[listen]``, ``[alerts]``, ``[web]``).
+
+```toml
+[listen]
+watches = "watches.yaml"        # or a list of tables (see docs/listening.md)
+bucket_minutes = 5
+
+[listen.sources.bluesky]        # Jetstream; url optional
+[listen.sources.mastodon]
+url = "https://mastodon.social"
+access_token = "env:MASTODON_TOKEN"   # "env:NAME" reads an environment variable
+hashtags = ["acme"]             # optional; default: the public timeline, filtered
+[listen.sources.x]
+bearer_token = "env:X_BEARER_TOKEN"   # query optional: built from the watches
+[listen.sources.rss]
+feeds = ["https://news.example/rss"]
+interval = 300
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from firewarden.config import Config
+from firewarden.errors import ConfigError
+from firewarden.listen.sources.base import Source, watch_filter
+from firewarden.listen.watches import Watch, watches_from_config
+
+SOURCE_NAMES = ("bluesky", "mastodon", "x", "rss")
+
+
+def listen_section(config: Config) -> Mapping[str, Any]:
+    return config.sections.get("listen", {})
+
+
+def bucket_width(config: Config) -> dt.timedelta:
+    minutes = listen_section(config).get("bucket_minutes", 5)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 1440:
+        raise ConfigError(
+            "bucket_minutes must be a whole number of minutes from 1 to 1440",
+            where="[listen] bucket_minutes",
+        )
+    return dt.timedelta(minutes=minutes)
+
+
+def base_url(config: Config) -> str:
+    """The web app's address for links in alerts (``[web] base_url``)."""
+    web = config.sections.get("web", {})
+    url = str(web.get("base_url") or "")
+    return url or f"http://{config.web_host}:{config.web_port}"
+
+
+def file_watches(config: Config) -> list[Watch]:
+    base = config.path.parent if config.path is not None else None
+    return watches_from_config(listen_section(config), base=base)
+
+
+def secret(value: Any, where: str) -> str:
+    """A setting's text; ``env:NAME`` reads the environment variable NAME instead."""
+    text = str(value or "")
+    if text.startswith("env:"):
+        name = text[4:]
+        found = os.environ.get(name, "")
+        if not found:
+            raise ConfigError(
+                f"the environment variable {name} is not set", where=where, hint=f"export {name}=…"
+            )
+        return found
+    return text
+
+
+def build_sources(
+    config: Config, watches: Sequence[Watch], only: Sequence[str] = ()
+) -> list[Source]:
+    """The configured sources (``only``: just these kinds)."""
+    raw = listen_section(config).get("sources", {})
+    if not isinstance(raw, Mapping):
+        raise ConfigError("[listen] sources must be a table of source tables")
+    unknown = sorted(set(raw) - set(SOURCE_NAMES)) + sorted(set(only) - set(SOURCE_NAMES))
+    if unknown:
+        raise ConfigError(
+            f"unknown source(s): {', '.join(unknown)}", hint=f"use {', '.join(SOURCE_NAMES)}"
+        )
+    keep = watch_filter(watches)
+    out: list[Source] = []
+    for kind in SOURCE_NAMES:
+        if kind not in raw or (only and kind not in only):
+            continue
+        s = raw[kind]
+        where = f"[listen.sources.{kind}]"
+        if kind == "bluesky":
+            from firewarden.listen.sources.bluesky_jetstream import DEFAULT_URL, JetstreamSource
+
+            out.append(JetstreamSource(str(s.get("url") or DEFAULT_URL), keep=keep))
+        elif kind == "mastodon":
+            from firewarden.listen.sources.mastodon import MastodonSource
+
+            if not s.get("url"):
+                raise ConfigError("missing url (the Mastodon server)", where=where)
+            out.append(
+                MastodonSource(
+                    str(s["url"]),
+                    secret(s.get("access_token"), where),
+                    query=str(s.get("query") or " OR ".join(_terms(watches))),
+                    hashtags=list(s.get("hashtags") or []),
+                    keep=keep,
+                )
+            )
+        elif kind == "x":
+            from firewarden.listen.sources.x import XSource, query_for
+
+            out.append(
+                XSource(
+                    secret(s.get("bearer_token"), where),
+                    str(s.get("query") or query_for(watches)),
+                    base_url=str(s.get("base_url") or "https://api.twitter.com"),
+                )
+            )
+        elif kind == "rss":
+            from firewarden.listen.sources.rss import RssSource
+
+            feeds = s.get("feeds") or []
+            if not isinstance(feeds, list) or not feeds:
+                raise ConfigError("feeds must be a list of feed URLs", where=where)
+            interval = float(s.get("interval") or 300)
+            out += [RssSource(str(f), keep=keep, interval=interval) for f in feeds]
+    if only and not out:
+        raise ConfigError(
+            f"no configured source among: {', '.join(only)}",
+            hint="add a [listen.sources.<name>] table to firewarden.toml",
+        )
+    return out
+
+
+def _terms(watches: Sequence[Watch]) -> list[str]:
+    return list(dict.fromkeys(t for w in watches for t in (*w.keywords, *w.products)))

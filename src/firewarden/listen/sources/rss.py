@@ -1,0 +1,125 @@
+"""RSS 2.0 and Atom feeds (news sites, blogs, review sites), through feedparser.
+
+Each entry becomes a mention: ``id`` (guid/id, else link), title and summary as text (HTML
+reduced to text), ``published``/``updated`` as the time, the link as URL, the author as
+handle. The feed is fetched with ``If-None-Match``/``If-Modified-Since`` and polled every
+``interval`` seconds when live. The cursor is the newest entry time seen; a restart yields
+entries at or after it again (storage drops the repeats), never older ones.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from firewarden.listen.mention import Mention, parse_time
+from firewarden.listen.sources.base import Keep, SourceError
+from firewarden.listen.sources.mastodon import html_text
+
+
+def _time(entry: Any) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+    return None
+
+
+def parse_entry(entry: Any, feed_url: str) -> Mention | None:
+    """A mention from one feedparser entry (None without a time or an id)."""
+    when = _time(entry)
+    ident = str(entry.get("id") or entry.get("link") or "")
+    if when is None or not ident:
+        return None
+    title = html_text(str(entry.get("title") or ""))
+    summary = html_text(str(entry.get("summary") or ""))
+    text = f"{title}\n{summary}".strip() if summary and summary != title else title
+    media = tuple(
+        "video" if str(e.get("type", "")).startswith("video") else "image"
+        for e in entry.get("enclosures") or []
+        if str(e.get("type", "")).startswith(("image", "video"))
+    )
+    return Mention(
+        platform="rss",
+        id=ident[:300],
+        text=text,
+        created_at=when,
+        url=str(entry.get("link") or ""),
+        author_id=feed_url[:300],
+        author_handle=str(entry.get("author") or ""),
+        language=str(entry.get("language") or "")[:2],
+        media=media,
+    )
+
+
+class RssSource:
+    """Entries of one feed that ``keep`` accepts, oldest first."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        keep: Keep | None = None,
+        live: bool = True,
+        interval: float = 300.0,
+        timeout: float = 30.0,
+    ) -> None:
+        self.url = url
+        self.keep = keep
+        self.live = live
+        self.interval = interval
+        self.timeout = timeout
+        self.name = f"rss:{url}"[:200]
+        self._closed = threading.Event()
+        self._etag: str | None = None
+        self._modified: str | None = None
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def fetch(self) -> list[Mention]:
+        """The feed's entries now (empty when unchanged since the last fetch)."""
+        import feedparser  # type: ignore[import-untyped]
+        import requests
+
+        headers = {"User-Agent": "firewarden (listening)"}
+        if self._etag:
+            headers["If-None-Match"] = self._etag
+        if self._modified:
+            headers["If-Modified-Since"] = self._modified
+        try:
+            reply = requests.get(self.url, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise SourceError(f"cannot fetch the feed: {exc}", where=self.url) from None
+        if reply.status_code == 304:
+            return []
+        if reply.status_code >= 400:
+            raise SourceError(
+                f"the feed answered HTTP {reply.status_code}",
+                where=self.url,
+                hint="check the feed URL in [listen.sources.rss] feeds",
+            )
+        self._etag = reply.headers.get("ETag")
+        self._modified = reply.headers.get("Last-Modified")
+        parsed = feedparser.parse(reply.content)
+        if parsed.bozo and not parsed.entries:
+            raise SourceError(
+                f"not an RSS or Atom feed ({parsed.get('bozo_exception')})", where=self.url
+            )
+        found = [parse_entry(e, self.url) for e in parsed.entries]
+        return sorted((m for m in found if m is not None), key=lambda m: m.created_at)
+
+    def stream(self, cursor: str | None) -> Iterator[tuple[Mention, str]]:
+        since = parse_time(cursor) if cursor else None
+        while not self._closed.is_set():
+            for m in self.fetch():
+                if since is not None and m.created_at < since:
+                    continue
+                since = m.created_at
+                if self.keep is None or self.keep(m):
+                    yield m, since.isoformat()
+            if not self.live or self._closed.wait(self.interval):
+                return
