@@ -73,3 +73,29 @@ def test_a_token_works_only_in_its_organisation(
 
     with pytest.raises(InputError):
         token_for(world, "admin_b", world.org_a)
+
+
+def test_switching_between_ones_own_organisations(
+    client_for: Callable[..., Client], world: World
+) -> None:
+    from firewarden.accounts.service import add_member
+    from firewarden.store.engine import make_engine, session_factory
+
+    engine = make_engine(world.url)
+    with session_factory(engine)() as s:
+        add_member(
+            s, org_id=world.org_b, user_id=world.users["viewer"], roles=["viewer"], actor="t",
+            now=world.clock(),
+        )  # fmt: skip
+        s.commit()
+    engine.dispose()
+    viewer = client_for("viewer")
+    page = viewer.get("/accounts").text
+    assert "Other Co" in page and "@acme" in page
+    viewer.form("/org", {"org_id": str(world.org_b)})
+    page = viewer.get("/accounts").text
+    assert "@otherco" in page and "@acme" not in page
+    admin_b = client_for("admin_b")
+    assert 'action="/org"' not in admin_b.get("/queue").text  # one organisation: no switcher
+    admin_b.form("/org", {"org_id": str(world.org_a)})
+    assert "You are not a member of that organisation." in admin_b.get("/queue").text

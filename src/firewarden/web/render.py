@@ -59,6 +59,7 @@ def page(
     context.update(
         request=request,
         me=principal,
+        orgs=_organisations(request, principal),
         csrf=ensure_csrf_token(request.session),
         flashes=request.session.pop("flash", []),
         nav=nav,
@@ -70,6 +71,25 @@ def page(
         undo_seconds=web.undo_seconds,
     )
     return web.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _organisations(request: Request, principal: Principal | None) -> list[tuple[int, str]]:
+    """The organisations the signed-in person belongs to (for switching between them)."""
+    if principal is None:
+        return []
+    from sqlalchemy import select
+
+    from firewarden.store.tables import Membership, Organisation
+
+    with web_of(request).sessions() as session:
+        rows = session.execute(
+            select(Organisation.id, Organisation.name)
+            .join(Membership, Membership.org_id == Organisation.id)
+            .where(Membership.user_id == principal.user_id)
+            .distinct()
+            .order_by(Organisation.name)
+        ).all()
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 def act(request: Request, back: str, action: Callable[[], str]) -> RedirectResponse:
