@@ -229,15 +229,35 @@ def _mention(row: Sequence[Any]) -> MentionRow:
     return MentionRow(f"{platform}:{ident}", url, author, followers, text, when, reach, sentiment)
 
 
+def _most_reached(watch_id: int, start: dt.datetime, end: dt.datetime, n: int) -> Any:
+    """The window's ``n`` most-reached mention keys, ranked on the link table alone (its own
+    reach column and time index), so only those ``n`` rows are joined to the mentions."""
+    link = LINKS.c
+    return (
+        select(link.platform, link.platform_id, link.reach)
+        .where(link.watch_id == watch_id, link.created_at >= start, link.created_at < end)
+        .order_by(link.reach.desc(), link.created_at.desc())
+        .limit(n)
+        .subquery()
+    )
+
+
+def _join_top(top: Any) -> Any:
+    return MENTIONS.join(
+        top,
+        (MENTIONS.c.platform == top.c.platform) & (MENTIONS.c.platform_id == top.c.platform_id),
+    )
+
+
 def top_mentions(
     session: Session, watch_id: int, start: dt.datetime, end: dt.datetime, n: int = 5
 ) -> list[MentionRow]:
     """The ``n`` most-reached mentions of the window."""
+    top = _most_reached(watch_id, start, end, n)
     q = (
         select(*_MENTION_COLUMNS)
-        .select_from(LINKS.join(MENTIONS, _in_window(watch_id, start, end)))
-        .order_by(MENTIONS.c.reach.desc(), MENTIONS.c.created_at.desc())
-        .limit(n)
+        .select_from(_join_top(top))
+        .order_by(top.c.reach.desc(), MENTIONS.c.created_at.desc())
     )
     return [_mention(r) for r in session.execute(q)]
 
@@ -251,13 +271,9 @@ def window_terms(
     n: int = 10,
 ) -> list[str]:
     """What the window's mentions talk about (the evidence module's term counting), read from
-    the 2,000 most-reached mentions so a busy window costs the same as a quiet one."""
-    q = (
-        select(MENTIONS.c.text)
-        .select_from(LINKS.join(MENTIONS, _in_window(watch_id, start, end)))
-        .order_by(MENTIONS.c.reach.desc())
-        .limit(2000)
-    )
+    the 1,000 most-reached mentions so a busy window costs the same as a quiet one."""
+    top = _most_reached(watch_id, start, end, 1000)
+    q = select(MENTIONS.c.text).select_from(_join_top(top))
     return top_terms(session.scalars(q), exclude=exclude, n=n)
 
 

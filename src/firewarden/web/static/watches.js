@@ -6,7 +6,7 @@
   var seed = document.getElementById("watch-data");
   if (!box || !seed || typeof uPlot === "undefined") return;
 
-  var POLL_MS = 5000;
+  var POLL_MS = Number(document.getElementById("watch-chart").dataset.hours) > 24 ? 15000 : 5000;
   var LEVEL = {
     watch: { color: "#7a5c00", shape: "triangle" },
     warning: { color: "#b24a00", shape: "diamond" },
