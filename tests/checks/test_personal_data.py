@@ -344,3 +344,46 @@ def test_structured_data_is_found_between_japanese_characters(
     # Japanese characters count as word characters for \w: boundaries must be ASCII-only.
     report = firewarden.check(text)
     assert (rule_id, excerpt) in {(f.rule_id, f.excerpt) for f in report.findings}
+
+
+# --- red-team additions: people, addresses and data visible in pictures ----------------------
+
+
+def test_celebrity_at_a_table_or_guessed_is_a_visit() -> None:
+    (f,) = only(check("Guess who had lunch with us today? Taylor Swift at table 4!"),
+                "privacy.visit-disclosed")  # fmt: skip
+    assert f.severity == Severity.HIGH and "Taylor Swift" in f.excerpt
+    assert not only(check("Table 4 is by the window. Book it for two!"), "privacy.visit-disclosed")
+
+
+def test_a_named_person_of_a_street_address_is_private() -> None:
+    (f,) = only(check("To the guy who left his wallet: John Miller of 42 Elm Street, come by!"),
+                "privacy.address")  # fmt: skip
+    assert f.severity == Severity.HIGH
+
+
+def test_the_shops_own_address_is_not_a_private_one() -> None:
+    (f,) = only(check("新店舗の住所は東京都渋谷区神南1-2-3です。"), "privacy.address")
+    assert f.severity == Severity.LOW
+    (f,) = only(check("山田さんの住所は東京都渋谷区神南1-2-3です。"), "privacy.address")
+    assert f.severity == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "attachment",
+    [
+        "staff in front of a whiteboard with the customers' names and phone numbers visible",
+        "手書きの手紙。差出人の住所と電話番号が写っている",
+        "a parked car with the licence plate clearly readable",
+    ],
+)
+def test_personal_data_said_to_be_visible_in_the_attachment(attachment: str) -> None:
+    (f,) = only(check("Thanks!", attachment), "privacy.attachment-document")
+    assert f.severity == Severity.HIGH
+
+
+def test_visible_things_that_are_not_personal_data() -> None:
+    assert not only(check("New menu!", "the menu board with prices clearly visible"),
+                    "privacy.attachment-document")  # fmt: skip
+    assert not only(check("新店舗", "店舗の外観。看板の店名がはっきり見える"),
+                    "privacy.attachment-document")  # fmt: skip

@@ -38,6 +38,10 @@ def test_registered_by_default() -> None:
         ("あの議員、よく言うわ。クズが", Severity.HIGH),
         ("マジで二日酔いだわ。昨日飲みすぎた", Severity.MEDIUM),
         ("上司がムカつく。マジで辞めたいわ", Severity.MEDIUM),
+        ("Can't believe my landlord is raising the rent again. Greedy scumbag.", Severity.HIGH),
+        ("3rd margarita and it's only 2pm, don't judge me", Severity.MEDIUM),
+        ("ugh, another pointless meeting. my manager is such a clown", Severity.HIGH),
+        ("隣の部屋のやつ、夜中までうるさすぎ。まじで引っ越したい", Severity.MEDIUM),
     ],
 )  # fmt: skip
 def test_personal_posts_on_a_corporate_account(text: str, expected: Severity) -> None:
@@ -59,6 +63,10 @@ def test_personal_posts_on_a_corporate_account(text: str, expected: Severity) ->
         "このボタンを押すと画面を動かすことができます。",
         "バカ売れ中の新作です",
         "Our burgers are damn good.",
+        "Happy hour: margaritas $5 until 7pm at all our bars.",
+        "Our rent-a-bike service is open again. Commute greener this spring!",
+        "このラーメン、ヤバい！マジでうまい",
+        "静かな客室で、隣の部屋を気にせずお過ごしいただけます",
     ],
 )
 def test_ordinary_corporate_posts(text: str) -> None:

@@ -41,7 +41,10 @@ _EN_CUSTOMER = re.compile(
 _EN_VISIT = re.compile(
     rf"\b(?:(?:{_CELEB_EN})\s+(?P<celeb>{_CAP}(?:\s+{_CAP}){{0,2}})[^.!?\n]{{0,30}}?\b{_VISIT_EN}"
     rf"|(?P<name>{_NAME})\s+(?:{_VISIT_EN})\s+(?:at\s+|in\s+)?(?:our|us\b)"
-    rf"|spotted\s+(?P<spotted>{_NAME})\s+(?:at|in)\s+our)"
+    rf"|spotted\s+(?P<spotted>{_NAME})\s+(?:at|in)\s+our"
+    # "Taylor Swift at table 4", "Guess who had lunch with us today? Taylor Swift!"
+    rf"|(?P<table>{_NAME})\s+(?:at|in|sat at|sitting at)\s+(?:table|booth)\s+\d"
+    rf"|guess who[^.!?\n]{{0,50}}[?!.]+\s*(?P<guess>{_NAME}))"
 )
 #: Capitalised words that follow a role word but are not names.
 _NOT_NAMES_EN = (
@@ -126,8 +129,16 @@ def find_people(narrowed: str, words: AbstractSet[str]) -> list[Mention]:
     visit = bool(_VISIT_WORDS & words) and bool(
         _CELEB_WORDS & words or "our" in words or "us" in words
     )
+    visit = visit or "table" in words or "booth" in words or "guess" in words
     for m in _EN_VISIT.finditer(narrowed) if visit else ():
-        name = m.group("celeb") or m.group("name") or m.group("spotted") or ""
+        name = (
+            m.group("celeb")
+            or m.group("name")
+            or m.group("spotted")
+            or m.group("table")
+            or m.group("guess")
+            or ""
+        )
         if m.group("celeb") or _is_en_name(name):
             found.append(Mention(m.start(), m.end(), "visit", name))
     ja_visit = japanese and _JA_VISIT_GATE.search(narrowed)

@@ -66,10 +66,15 @@ _ROLE_MAILBOX_NAMES = (
 )
 _ROLE_MAILBOXES = frozenset(_ROLE_MAILBOX_NAMES.split())
 #: Signs that a private person (not the brand) is the subject: their home, their data.
+#: 住所は after a place of business (新店舗の住所は, 本社の住所は) is the brand's own address.
 _PRIVATE_CUE = re.compile(
     r"\b(?:home address|lives at|live at|living at|residence|his home|her home|their home|"
-    r"home is at)\b|自宅|住所は|お宅|住んで|実家|家は",
+    r"home is at)\b|自宅|(?<![店舗社場所館]の)住所は|お宅|住んで|実家|家は",
     re.IGNORECASE,
+)
+#: A person's full name, then the house number of an address: "John Miller of 42 Elm Street".
+_NAME_OF_ADDRESS = re.compile(
+    r"\b[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+,?\s+(?:of|lives (?:at|on)|living (?:at|on))\s+\d"
 )
 
 
@@ -92,7 +97,8 @@ class PersonalDataDetector:
         addresses = find_addresses(text, words)
         # Looked up only when there is contact data that a private person would make worse.
         private = bool(people) or (
-            bool(phones or emails or addresses) and bool(_PRIVATE_CUE.search(text))
+            bool(phones or emails or addresses)
+            and bool(_PRIVATE_CUE.search(text) or _NAME_OF_ADDRESS.search(text))
         )
         for p in people:
             if p.kind == "visit":

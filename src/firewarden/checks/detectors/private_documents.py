@@ -74,6 +74,46 @@ def _compile(en: tuple[str, ...], ja: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _DOCUMENTS = _compile(_EN_DOCUMENTS, _JA_DOCUMENTS)
+
+#: Personal data said to be readable in the picture, whatever the document: "a whiteboard with
+#: the customers' names and phone numbers visible", 「差出人の住所と電話番号が写っている」.
+_EN_DATA = (
+    r"(?:home |full |postal |e-?mail )?addresse?s?", r"phone numbers?", r"telephone numbers?",
+    r"mobile numbers?", r"e-?mail addresses", r"contact details", r"full names?",
+    r"(?:customers?|clients?|guests?|patients?|members?|people)'?s? names?", r"license plates?",
+    r"licence plates?", r"number plates?",
+)  # fmt: skip
+_JA_DATA = (
+    "住所",
+    "電話番号",
+    "携帯番号",
+    "氏名",
+    "名前",
+    "連絡先",
+    "メールアドレス",
+    "ナンバープレート",
+)
+_EN_VISIBLE = (
+    r"visible", r"readable", r"legible", r"shown", r"showing", r"can be read", r"can be seen",
+    r"in full view", r"in the background", r"clearly", r"zoomed",
+)  # fmt: skip
+_JA_VISIBLE = (
+    "写って",
+    "写り込",
+    "映って",
+    "映り込",
+    "見えて",
+    "見える",
+    "読める",
+    "読み取れ",
+    "載って",
+)
+_DATA_SHOWN = re.compile(
+    rf"(?:{_compile(_EN_DATA, _JA_DATA).pattern})(?:[^.。\n]{{0,40}}?)"
+    rf"(?:{_compile(_EN_VISIBLE, _JA_VISIBLE).pattern})"
+    rf"|(?:{_compile(_EN_VISIBLE, _JA_VISIBLE).pattern})(?:[^.。\n]{{0,30}}?)"
+    rf"(?:{_compile(_EN_DATA, _JA_DATA).pattern})"
+)
 _REDACTED = _compile(_EN_REDACTED, _JA_REDACTED)
 
 
@@ -88,6 +128,7 @@ class DocumentMention:
 def find_documents(folded: str) -> list[DocumentMention]:
     """Documents carrying personal data named in a folded attachment description."""
     found = [m.span() for m in _DOCUMENTS.finditer(folded)]
+    found += [m.span() for m in _DATA_SHOWN.finditer(folded)]
     if not found:
         return []
     redacted = bool(_REDACTED.search(folded)) and not _NOT_REDACTED.search(folded)

@@ -42,14 +42,15 @@ def _en(body: str) -> re.Pattern[str]:
 _SIGNALS = (
     _Signal("profanity", "swearing", 2, True,
             _en(r"f+u+c+k+\w*|motherf\w+|shit\w*|bullshit|goddamn\w*|bitch\w*|assholes?|"
-                r"bastards?|wtf|stfu|dickheads?|cunts?"),
+                r"bastards?|wtf|stfu|dickheads?|cunts?|scumbags?"),
             re.compile(r"クソ|くそったれ|糞|ちくしょう|チクショウ|畜生|ファック")),
     _Signal("mild-swearing", "mild swearing", 1, False,
             _en(r"damn(?:ed|it)?|crap|hell no|pissed(?: off)?|screw (?:this|that|it)"), None),
     _Signal("insult", "an insult aimed at people", 2, True,
             _en(r"idiots?|morons?|imbeciles?|stupid (?:people|drivers|customers|fans|idiots)|"
                 r"dumb ?(?:ass|asses|people)|losers|retard\w*|shut up|get a life|clowns|"
-                r"no one (?:here |in this town )?(?:knows|can) how to|learn (?:how )?to drive"),
+                r"no one (?:here |in this town )?(?:knows|can) how to|learn (?:how )?to drive|"
+                r"(?:such|what) an? (?:clown|idiot|moron|jerk|loser|tool|joke)|jerks"),
             re.compile(r"カス(?![タテトケ])|クズ|屑|(?<!親)バカ(?!売れ|うま|ウマ|デカ|でか)|馬鹿|"
                        r"アホ|ボケ|ゴミ(?!箱|袋|出し|拾い|の日|収集)|無能|ざまあ|キモい|うざい|ウザい")),
     _Signal("curse", "a curse", 2, True,
@@ -68,17 +69,21 @@ _SIGNALS = (
                 r"tipsy|plastered)|slizz\w*|sloshed|#\w*(?:drunk|wasted|slizz)\w*"),
             re.compile(r"二日酔い|泥酔|飲みすぎた|飲み過ぎた|酔っ払った|ベロベロ|べろべろ|飲み会なう")),
     _Signal("alcohol", "alcohol", 1, False,
-            _en(r"beers?|booze|shots|vodka|tequila|whiske?y|keg|(?:\d+ )?bottle packs?"),
+            _en(r"beers?|booze|shots|vodka|tequila|whiske?y|keg|(?:\d+ )?bottle packs?|"
+                r"margaritas?|mimosas?|day[- ]?drinking|wine o'?clock"),
             re.compile(r"ビール|ハイボール|飲み会|日本酒")),
     _Signal("personal", "first-person personal talk", 1, False,
             _en(r"i (?:hate|find it|think|can'?t believe|just|am so|need (?:a|some)|wish|swear)|"
                 r"i'?m (?:so )?(?:tired|bored|sick)|my (?:boss|wife|husband|girlfriend|boyfriend|"
-                r"gf|bf|mom|mum|dad|ex|kids?|hangover|weekend|life|roommate)"),
-            re.compile(r"うちの上司|上司[がにの]|俺|オレ|僕の|私的に")),
+                r"gf|bf|mom|mum|dad|ex|kids?|hangover|weekend|life|roommate|landlord|manager|"
+                r"neighbou?rs?|rent|commute|coworkers?|job)|don'?t judge me|"
+                r"it'?s only \d{1,2} ?(?:am|pm)"),
+            re.compile(r"うちの上司|上司[がにの]|俺|オレ|僕の|私的に|課長|部長[がにの]|"
+                       r"(?:辞め|引っ越し|帰り|寝)たい|隣の部屋|家賃|大家|元カレ|元カノ|彼氏[がにと]")),
     _Signal("colloquial", "a chat-style rant", 1, False,
             _en(r"lol|lmao|omg|smh|ffs|ugh+|gonna|wanna"),
             re.compile(r"マジで|まじで|よく言うわ|(?<![ですまさちこ])わ(?=[。!！?？\s]|$)|"
-                       r"じゃん|ムカつく|むかつく|腹立つ")),
+                       r"じゃん|ムカつく|むかつく|腹立つ|うるさすぎ|やつ[、,らは]")),
 )  # fmt: skip
 
 _PARTISAN = re.compile(
