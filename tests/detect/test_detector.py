@@ -116,7 +116,8 @@ def test_level_shift_is_reported_once_then_learned() -> None:
     values = _noisy(3000, seed=5, level=50.0)
     for i in range(1500, 3000):
         values[i] += 100
-    decisions = _run(values)
+    # The magnitude mechanism alone (pattern alerts are tested in test_context.py).
+    decisions = _run(values, replace(DetectorConfig(), context=False))
     alerts = [i for i, d in enumerate(decisions) if d.alert]
     assert alerts and 1500 <= alerts[0] <= 1505
     assert all(i < 1600 for i in alerts)

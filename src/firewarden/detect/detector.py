@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from firewarden.detect.baseline import Baseline, alpha, season_slot
+from firewarden.detect.context import ContextNovelty
 from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
 from firewarden.detect.tail import RecentTail
 from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
@@ -76,6 +77,20 @@ class DetectorConfig:
     rare_gap: int = 300
     rarity_run: int = 10
     rarity_clip: float = 20.0
+    #: Novel patterns (see :mod:`firewarden.detect.context`; direction ``both`` only, as a
+    #: pattern has no direction): when the mean novelty of the last ``context_smooth``
+    #: points reaches ``novel_alert`` (a share of never-seen contexts) and ``novel_ratio``
+    #: times the series' usual novelty, the point alerts on its own, at most once per
+    #: ``rare_gap`` points after any alert. Chosen on the NAB dev half.
+    context: bool = True
+    context_bins: int = 8
+    context_window: int = 7
+    context_order: int = 3
+    context_learn: int = 300
+    context_capacity: int = 1 << 16
+    context_smooth: int = 5
+    novel_alert: float = 0.6
+    novel_ratio: float = 16.0
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -91,6 +106,7 @@ WATCH_CONFIG = DetectorConfig(
     warning=10.0,
     crisis=14.0,
     rarity=False,
+    context=False,
 )
 
 
@@ -126,6 +142,21 @@ class SeriesDetector:
         self._tail_run = RecentTail(cfg.rarity_window, cfg.rarity_tail)
         self._run: deque[float] = deque(maxlen=max(cfg.rarity_run, 1))
         self._run_sum = 0.0
+        self._context = (
+            ContextNovelty(
+                cfg.context_bins,
+                cfg.context_window,
+                cfg.context_order,
+                cfg.context_learn,
+                cfg.context_capacity,
+            )
+            if cfg.context and cfg.direction is Direction.BOTH
+            else None
+        )
+        self._novelty: deque[float] = deque(maxlen=max(cfg.context_smooth, 1))
+        self._novelty_sum = 0.0
+        self._last_novel = -(10**9)
+        self._novelty_rate = 0.0
 
     @property
     def level(self) -> AlertLevel:
@@ -245,14 +276,32 @@ class SeriesDetector:
                     self._episode_len = 0
                     self._recent.clear()
                 shown = self._level
-        if alert:
+        novel = False
+        if self._context is not None:
+            novelty = self._novelty_mean(x)
+            if (
+                not alert
+                and self._n > cfg.context_learn
+                and novelty >= cfg.novel_alert
+                and novelty >= cfg.novel_ratio * self._novelty_rate
+                and self._n - max(self._last_alert, self._last_novel) > cfg.rare_gap
+            ):
+                # Ordinary values in a combination this series has never produced (a
+                # rhythm gone flat, denser spikes, a new shape): worth a watch.
+                # No episode is opened: the values are ordinary, so the baseline keeps
+                # learning and a real departure soon after still alerts.
+                # Nor does it silence a departure that follows (different evidence).
+                alert = novel = True
+                shown = max(self._level, AlertLevel.WATCH)
+                self._last_novel = self._n
+        if alert and not novel:
             self._last_alert = self._n
             self._last_alert_level = level
         if alert:
             rising = z > 0 if point >= shift else self._cusum_up >= self._cusum_down
             explanation = Explanation(
                 series=self.name,
-                direction="rise" if rising else "drop",
+                direction="pattern" if novel else "rise" if rising else "drop",
                 observed=x,
                 expected=pred,
                 since=self._since or ts,
@@ -266,6 +315,20 @@ class SeriesDetector:
         if self._interval:
             self._base.remember(x, *season_slot(ts, self._interval))
         return Decision(ts, shown, score, alert, explanation)
+
+    def _novelty_mean(self, x: float) -> float:
+        """Mean novelty of the last ``context_smooth`` points (this one included)."""
+        assert self._context is not None
+        window = self._novelty
+        if len(window) == window.maxlen:
+            self._novelty_sum -= window[0]
+        novelty = self._context.update(x)
+        # The series' usual novelty (recent-weighted; it starts from 0, so the ratio
+        # test only bites once novelty has been measured for a while).
+        self._novelty_rate += self._a_cal * (novelty - self._novelty_rate)
+        window.append(novelty)
+        self._novelty_sum += novelty
+        return self._novelty_sum / len(window)
 
     def _rarity(self, z: float) -> float:
         """How rare this departure (and the mean of the last few) is for this series."""

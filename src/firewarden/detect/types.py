@@ -64,7 +64,7 @@ class Explanation:
     """Why an alert was raised: which series moved, which way, how far, since when."""
 
     series: str
-    direction: str  # "rise" or "drop"
+    direction: str  # "rise", "drop" or "pattern" (ordinary values in a new combination)
     observed: float
     expected: float
     since: datetime
@@ -81,8 +81,9 @@ class Explanation:
         """One plain sentence for the PR team."""
         ratio = self.ratio
         how = f" ({ratio:.1f}x)" if ratio is not None and self.direction == "rise" else ""
+        what = "unusual pattern" if self.direction == "pattern" else self.direction
         return (
-            f"{self.series} {self.direction}: {self.observed:g} against about "
+            f"{self.series} {what}: {self.observed:g} against about "
             f"{self.expected:.3g} expected{how}, since {self.since.isoformat(sep=' ')}; "
             f"level {self.level.label}"
         )
