@@ -64,8 +64,8 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_pack(path: Path) -> tuple[PackSpec | None, list[Problem]]:
-    """Parse one pack file, reporting unreadable files as problems."""
+def read_pack(path: Path, *, lazy: bool = False) -> tuple[PackSpec | None, list[Problem]]:
+    """Parse one pack file, reporting unreadable files as problems (``lazy``: see parse_pack)."""
     name = display_name(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -75,16 +75,18 @@ def read_pack(path: Path) -> tuple[PackSpec | None, list[Problem]]:
         ]
     except OSError as exc:
         return None, [Problem(name, 0, "", f"cannot read the file: {exc.strerror or exc}")]
-    return parse_pack(text, name)
+    return parse_pack(text, name, lazy=lazy)
 
 
-def read_packs(paths: Iterable[Path]) -> tuple[list[PackSpec], list[Problem]]:
+def read_packs(
+    paths: Iterable[Path], *, lazy: bool = False
+) -> tuple[list[PackSpec], list[Problem]]:
     """Parse every pack file under the given paths, in order, collecting all problems."""
     packs: list[PackSpec] = []
     problems: list[Problem] = []
     for path in paths:
         for file in pack_files(path):
-            pack, found = read_pack(file)
+            pack, found = read_pack(file, lazy=lazy)
             problems.extend(found)
             if pack is not None:
                 packs.append(pack)
@@ -93,10 +95,14 @@ def read_packs(paths: Iterable[Path]) -> tuple[list[PackSpec], list[Problem]]:
 
 @cache
 def builtin_packs() -> tuple[PackSpec, ...]:
-    """The built-in packs (every *.yaml under packs/, in sorted order); errors are bugs."""
+    """The built-in packs (every *.yaml under packs/, in sorted order); errors are bugs.
+
+    Their regexes compile on first use (start-up would otherwise compile thousands); the
+    test suite lints and compiles every one of them, and company packs compile at load.
+    """
     if not PACKS_DIR.is_dir() or not any(PACKS_DIR.rglob("*.yaml")):
         return ()
-    packs, problems = read_packs([PACKS_DIR])
+    packs, problems = read_packs([PACKS_DIR], lazy=True)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise errors[0].to_error(len(errors) - 1)

@@ -1,8 +1,11 @@
 """Compiled ``match`` and ``unless`` blocks of a guideline rule.
 
 Everything runs on the folded text (see :mod:`firewarden.text.normalize`), so a rule written
-once matches full-width, zero-width, homoglyph, leet and spaced-out spellings. Patterns are
-compiled once, when the pack loads; a rule's phrases share one alternation regex.
+once matches full-width, zero-width, homoglyph, leet and spaced-out spellings. A rule's phrases
+share one alternation regex. Patterns are compiled once: when the pack loads (company packs, so
+a bad pattern is reported at load with its file and line), or on first use (the built-in packs,
+linted by the test suite: most rules never run on a given post, thanks to the prefilter, and
+start-up is dominated by compiling thousands of regexes).
 
 Phrase semantics:
 
@@ -22,8 +25,9 @@ prefilter so that only a handful of rules run their regexes on a typical post.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from firewarden.text.language import is_japanese_char
@@ -151,6 +155,13 @@ def compile_phrase(phrase: str) -> tuple[list[str], set[str] | None]:
     A Latin phrase of several words matches them separated (by spaces, hyphens or
     underscores) or written as one word (``e-mail``, ``e mail``, ``email``; ``#blacklivesmatter``).
     """
+    sources, keys = _phrase_parts(phrase)
+    return list(sources), None if keys is None else set(keys)
+
+
+@lru_cache(maxsize=16384)
+def _phrase_parts(phrase: str) -> tuple[tuple[str, ...], frozenset[str] | None]:
+    """:func:`compile_phrase`, cached: packs are validated phrase by phrase, then compiled."""
     folded = fold_pattern(phrase).strip()
     if not folded:
         raise ValueError(f"the phrase {phrase!r} is empty after folding")
@@ -174,7 +185,9 @@ def compile_phrase(phrase: str) -> tuple[list[str], set[str] | None]:
             keys = None if keys is None or joined is None else keys | joined
     left = _LB if _bounded(folded) else ""
     right = _RB if folded[-1].isascii() and folded[-1].isalnum() else ""
-    return [f"{left}{body}{right}" for body in bodies], keys
+    return tuple(f"{left}{body}{right}" for body in bodies), (
+        None if keys is None else frozenset(keys)
+    )
 
 
 def _bounded(folded: str) -> bool:
@@ -183,7 +196,13 @@ def _bounded(folded: str) -> bool:
 
 
 def compile_phrases(phrases: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
-    """One alternation regex for many phrases (longest first) and their anchors.
+    """One alternation regex for many phrases (longest first) and their anchors."""
+    source, anchors = phrases_source(phrases)
+    return re.compile(source), anchors
+
+
+def phrases_source(phrases: Sequence[str]) -> tuple[str, Anchors]:
+    """The source of one alternation regex for many phrases (longest first), and anchors.
 
     The word boundary is written once, before the alternation, so that every alternative
     starts with a literal character: the regex engine then rejects most positions at once
@@ -194,7 +213,7 @@ def compile_phrases(phrases: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
     anchors: set[str] = set()
     always = False
     for p in phrases:
-        sources, keys = compile_phrase(p)
+        sources, keys = _phrase_parts(p)
         for source in sources:
             if source.startswith(_LB):
                 bounded.append((len(p), source[len(_LB) :]))
@@ -211,8 +230,7 @@ def compile_phrases(phrases: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
     if free:
         free.sort(key=lambda x: -x[0])
         parts.append("|".join(s for _, s in free))
-    pattern = re.compile("|".join(parts))
-    return pattern, None if always else frozenset(anchors)
+    return "|".join(parts), None if always else frozenset(anchors)
 
 
 def _fast_alternation(bodies: Sequence[str], before: str) -> str:
@@ -255,7 +273,13 @@ def _token_item(item: str) -> tuple[list[str], set[str] | None]:
 
 
 def compile_tokens(pattern: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
-    """A token-sequence pattern as a regex over the folded text.
+    """A token-sequence pattern as a regex over the folded text (see :func:`tokens_source`)."""
+    source, anchors = tokens_source(pattern)
+    return re.compile(source), anchors
+
+
+def tokens_source(pattern: Sequence[str]) -> tuple[str, Anchors]:
+    """The source of a token-sequence pattern's regex over the folded text, and anchors.
 
     Tokens are words; whatever lies between two words (spaces, punctuation) separates them,
     as in :func:`firewarden.text.tokens.tokenize`. Matching the folded text directly keeps
@@ -288,14 +312,42 @@ def compile_tokens(pattern: Sequence[str]) -> tuple[re.Pattern[str], Anchors]:
         if keys is not None and _selectivity(keys) < _selectivity(anchors):
             anchors = frozenset(keys)  # every word must be present: key on the rarest
         out.append(source + (_TOKEN_SEP if i < len(items) - 1 else ""))
-    return re.compile("".join(out) + _RB), anchors
+    return "".join(out) + _RB, anchors
+
+
+class LazyPattern:
+    """A regex compiled on its first search (or at once by :meth:`compile`).
+
+    ``finditer`` starts as a method that compiles and then replaces itself with the compiled
+    pattern's own ``finditer``, so a compiled pattern costs nothing extra per search. Two
+    threads racing the first search both compile the same source: harmless.
+    """
+
+    __slots__ = ("finditer", "flags", "source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self.finditer: Callable[[str], Iterator[re.Match[str]]] = self._first_finditer
+
+    def compile(self) -> re.Pattern[str]:
+        """The compiled pattern (compiling it now if not yet done); raises re.error."""
+        pattern = re.compile(self.source, self.flags)
+        self.finditer = pattern.finditer
+        return pattern
+
+    def _first_finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compile().finditer(text)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.source!r})"
 
 
 @dataclass(frozen=True, slots=True)
 class Near:
     """Every group must occur within ``within`` characters of the first group's occurrence."""
 
-    groups: tuple[re.Pattern[str], ...]
+    groups: tuple[LazyPattern, ...]
     within: int
 
     def find(self, text: str) -> list[tuple[int, int]]:
@@ -322,16 +374,23 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def compile_near(groups: Sequence[str], within: int) -> tuple[Near, Anchors]:
+def compile_near(groups: Sequence[str], within: int, *, lazy: bool = False) -> tuple[Near, Anchors]:
     """A proximity block; each group is ``alt1|alt2`` of phrases."""
     compiled = []
     options: list[Anchors] = []
     for group in groups:
-        pattern, keys = compile_phrases([a for a in group.split("|") if a.strip()])
-        compiled.append(pattern)
+        source, keys = phrases_source([a for a in group.split("|") if a.strip()])
+        compiled.append(_pattern(source, 0, lazy))
         options.append(keys)
     # Every group must be present, so the most selective group's keys suffice.
     return Near(tuple(compiled), within), min(options, key=_selectivity)
+
+
+def _pattern(source: str, flags: int, lazy: bool) -> LazyPattern:
+    pattern = LazyPattern(source, flags)
+    if not lazy:
+        pattern.compile()
+    return pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,9 +398,9 @@ class CompiledMatch:
     """A compiled ``match`` or ``unless`` block (any of its parts may match)."""
 
     phrases: tuple[str, ...] = ()
-    phrase_pattern: re.Pattern[str] | None = None
-    regexes: tuple[re.Pattern[str], ...] = ()
-    tokens: tuple[re.Pattern[str], ...] = ()
+    phrase_pattern: LazyPattern | None = None
+    regexes: tuple[LazyPattern, ...] = ()
+    tokens: tuple[LazyPattern, ...] = ()
     near: tuple[Near, ...] = ()
     #: Prefilter keys; ``None``: always run.
     anchors: Anchors = None
@@ -362,14 +421,29 @@ class CompiledMatch:
             spans = sorted(set(spans))
         return spans
 
+    def patterns(self) -> Iterator[LazyPattern]:
+        """Every regex of the block (for compiling them all, e.g. in tests)."""
+        if self.phrase_pattern is not None:
+            yield self.phrase_pattern
+        yield from self.regexes
+        yield from self.tokens
+        for near in self.near:
+            yield from near.groups
+
 
 def build_match(
     phrases: Sequence[str] = (),
     regexes: Sequence[str] = (),
     tokens: Sequence[Sequence[str]] = (),
     near: Sequence[tuple[Sequence[str], int]] = (),
+    *,
+    lazy: bool = False,
 ) -> CompiledMatch:
-    """Compile the parts of a block; raises ValueError (or re.error) on a bad part."""
+    """Compile the parts of a block; raises ValueError (or re.error) on a bad part.
+
+    With ``lazy``, the regexes are compiled on first use instead (only ValueError is raised
+    here): for packs that are known to be valid, such as the built-in ones.
+    """
     keys: set[str] = set()
     always = False
 
@@ -382,19 +456,20 @@ def build_match(
 
     phrase_pattern = None
     if phrases:
-        phrase_pattern, found = compile_phrases(phrases)
+        source, found = phrases_source(phrases)
+        phrase_pattern = _pattern(source, 0, lazy)
         add(found)
-    compiled_rx = tuple(re.compile(r, re.IGNORECASE) for r in regexes)
+    compiled_rx = tuple(_pattern(r, re.IGNORECASE, lazy) for r in regexes)
     if compiled_rx:
         always = True
     compiled_tokens = []
     for tp in tokens:
-        pattern, found = compile_tokens(tp)
-        compiled_tokens.append(pattern)
+        source, found = tokens_source(tp)
+        compiled_tokens.append(_pattern(source, 0, lazy))
         add(found)
     compiled_near = []
     for groups, within in near:
-        n, found = compile_near(groups, within)
+        n, found = compile_near(groups, within, lazy=lazy)
         compiled_near.append(n)
         add(found)
     return CompiledMatch(

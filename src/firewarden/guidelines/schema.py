@@ -12,7 +12,7 @@ import yaml
 from firewarden.checks.intent import INTENTS
 from firewarden.checks.types import CATEGORIES, Severity
 from firewarden.errors import ConfigError
-from firewarden.guidelines.matcher import CompiledMatch, build_match
+from firewarden.guidelines.matcher import CompiledMatch, build_match, compile_phrase
 from firewarden.guidelines.model import Conditions, Examples, HashtagNote, Rule
 from firewarden.guidelines.yamlnodes import Node, Problem, Reader, did_you_mean
 from firewarden.text.normalize import fold_pattern
@@ -71,8 +71,15 @@ class PackSpec:
     accounts: dict[str, AccountSpec] = field(default_factory=dict)
 
 
-def parse_pack(text: str, file: str) -> tuple[PackSpec | None, list[Problem]]:
-    """Validate a pack's YAML text; the pack (None if unusable) and every problem found."""
+def parse_pack(
+    text: str, file: str, *, lazy: bool = False
+) -> tuple[PackSpec | None, list[Problem]]:
+    """Validate a pack's YAML text; the pack (None if unusable) and every problem found.
+
+    ``lazy`` compiles the rules' generated regexes on first use rather than now: only for
+    packs known to be valid (the built-in ones, linted by the test suite). A ``regex:`` the
+    pack writes is always compiled now, so a bad one is reported with its file and line.
+    """
     r = Reader(file)
     root = r.load(text)
     if root is None:
@@ -102,7 +109,7 @@ def parse_pack(text: str, file: str) -> tuple[PackSpec | None, list[Problem]]:
     if "rules" in top:
         ids: dict[str, int] = {}
         for item, fname in r.items(top["rules"], "rules"):
-            rule = _rule(r, item, fname, pack)
+            rule = _rule(r, item, fname, pack, lazy)
             if rule is None:
                 continue
             if rule.id in ids:
@@ -171,7 +178,7 @@ def _choice(r: Reader, node: Node, fname: str, options: tuple[str, ...]) -> str 
     return value.strip().lower()
 
 
-def _rule(r: Reader, node: Node, fname: str, pack: PackSpec) -> Rule | None:
+def _rule(r: Reader, node: Node, fname: str, pack: PackSpec, lazy: bool) -> Rule | None:
     before = len([p for p in r.problems if p.level == "error"])
     fname = _rule_name(r, node, fname)
     m = r.mapping(node, fname, RULE_KEYS)
@@ -213,14 +220,14 @@ def _rule(r: Reader, node: Node, fname: str, pack: PackSpec) -> Rule | None:
         )
     else:
         sub = r.mapping(m["match"], f"{name}.match", MATCH_KEYS)
-        match = _block(r, sub, m["match"], f"{name}.match") if sub is not None else None
+        match = _block(r, sub, m["match"], f"{name}.match", lazy) if sub is not None else None
     unless, window = None, DEFAULT_WINDOW
     if "unless" in m:
         sub = r.mapping(m["unless"], f"{name}.unless", UNLESS_KEYS)
         if sub is not None and "window" in sub:
             window = r.integer(sub["window"], f"{name}.unless.window") or 0
         if sub is not None:
-            unless = _block(r, sub, m["unless"], f"{name}.unless")
+            unless = _block(r, sub, m["unless"], f"{name}.unless", lazy)
     message = ""
     if "message" not in m:
         r.problem(
@@ -275,7 +282,9 @@ def _rule_name(r: Reader, node: Node, fname: str) -> str:
     return fname
 
 
-def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> CompiledMatch | None:
+def _block(
+    r: Reader, block: dict[str, Node], node: Node, fname: str, lazy: bool
+) -> CompiledMatch | None:
     """Compile a validated ``match``/``unless`` mapping, reporting every bad part."""
     m = {k: v for k, v in block.items() if k in MATCH_KEYS}
     if not m:
@@ -290,7 +299,7 @@ def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> Compile
     phrases: list[str] = []
     for text, item in r.strings(m["phrases"], f"{fname}.phrases") if "phrases" in m else []:
         try:
-            build_match(phrases=[text])
+            compile_phrase(text)  # its regex is generated (escaped): only ValueError can arise
             phrases.append(text)
         except ValueError as exc:
             r.problem(item, f"{fname}.phrases", str(exc), "remove it or write words")
@@ -317,7 +326,7 @@ def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> Compile
     for item, iname in r.items(m["tokens"], f"{fname}.tokens") if "tokens" in m else []:
         seq = [t for t, _ in r.strings(item, iname)]
         try:
-            build_match(tokens=[seq])
+            build_match(tokens=[seq], lazy=lazy)
             tokens.append(seq)
         except ValueError as exc:
             r.problem(item, iname, str(exc), 'e.g. ["when|will", "*{0,3}", "marry"]')
@@ -342,7 +351,7 @@ def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> Compile
             ok = False
             continue
         try:
-            build_match(near=[(groups, within)])
+            build_match(near=[(groups, within)], lazy=lazy)
             near.append((groups, within))
         except ValueError as exc:
             r.problem(item, iname, str(exc))
@@ -357,7 +366,7 @@ def _block(r: Reader, block: dict[str, Node], node: Node, fname: str) -> Compile
             "give at least one of: phrases, regex, tokens, near",
         )
         return None
-    return build_match(phrases, regexes, tokens, near)
+    return build_match(phrases, regexes, tokens, near, lazy=lazy)
 
 
 def _when(r: Reader, node: Node, fname: str) -> Conditions | None:
