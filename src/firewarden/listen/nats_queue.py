@@ -183,7 +183,7 @@ async def work(
             for sub in subs:
                 try:
                     msgs = await sub.fetch(batch, timeout=0.5)
-                except NatsTimeout:
+                except (TimeoutError, NatsTimeout):
                     continue
                 if not msgs:
                     continue
