@@ -11,6 +11,7 @@ from firewarden.checks.engine import Detector
 def default_detectors() -> tuple[Detector, ...]:
     """One instance of each built-in detector (their models load once, here)."""
     from firewarden.checks.detectors.claims import ClaimsDetector
+    from firewarden.checks.detectors.depiction import DepictionDetector
     from firewarden.checks.detectors.disclosure import DisclosureDetector
     from firewarden.checks.detectors.hashtags import HashtagDetector
     from firewarden.checks.detectors.personal_data import PersonalDataDetector
@@ -24,5 +25,6 @@ def default_detectors() -> tuple[Detector, ...]:
     detectors.append(ClaimsDetector())
     detectors.append(DisclosureDetector())
     detectors.extend((TimingDetector(), HashtagDetector(), VoiceDetector()))
+    detectors.append(DepictionDetector())
     detectors.append(ToxicityDetector())
     return tuple(detectors)
