@@ -38,6 +38,7 @@ _GLOSSARY: tuple[tuple[str, ...], ...] = (
     ("riot", "riots", "暴動"),
     ("pandemic", "epidemic", "outbreak", "感染拡大", "パンデミック"),
     ("rice", "お米", "ライス", "米価", "米不足", "コメ不足"),
+    ("gasoline", "gas", "fuel", "petrol", "ガソリン", "燃料"),
     ("nuclear", "原発", "原爆"),
     ("plane crash", "墜落"),
     ("assault", "assaulting", "暴行"),

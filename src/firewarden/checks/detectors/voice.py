@@ -79,11 +79,11 @@ _SIGNALS = (
                 r"neighbou?rs?|rent|commute|coworkers?|job)|don'?t judge me|"
                 r"it'?s only \d{1,2} ?(?:am|pm)"),
             re.compile(r"うちの上司|上司[がにの]|俺|オレ|僕の|私的に|課長|部長[がにの]|"
-                       r"(?:辞め|引っ越し|帰り|寝)たい|隣の部屋|家賃|大家|元カレ|元カノ|彼氏[がにと]")),
+                       r"(?:辞め|引っ越し|帰り|寝|休み)たい|隣の部屋|家賃|大家|元カレ|元カノ|彼氏[がにと]")),
     _Signal("colloquial", "a chat-style rant", 1, False,
             _en(r"lol|lmao|omg|smh|ffs|ugh+|gonna|wanna"),
             re.compile(r"マジで|まじで|よく言うわ|(?<![ですまさちこ])わ(?=[。!！?？\s]|$)|"
-                       r"じゃん|ムカつく|むかつく|腹立つ|うるさすぎ|やつ[、,らは]")),
+                       r"じゃん|ムカつく|むかつく|腹立つ|うるさすぎ|やつ[、,らは]|もう無理")),
 )  # fmt: skip
 
 _PARTISAN = re.compile(
