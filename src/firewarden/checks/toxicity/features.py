@@ -73,24 +73,28 @@ def en_tokens(folded: Folded) -> list[Token]:
     append = out.append
     original = folded.original
     source = folded.source
+    forms = _FORMS
     for m in _EN_TOKEN.finditer(folded.text):
         kind = m.lastgroup
-        tok = m.group()
-        s, e = m.span()
         if kind == "word":
+            tok = m.group()
+            s, e = m.span()
             # fold() reads "@user" as leetspeak ("auser"); the original character tells.
             if tok[0] == "a" and original[source[s]] in _MENTION_MARKS:
                 append((USER, s, e, False))
             elif tok == "url":
                 append((URL, s, e, False))
             else:
-                append((_word_form(tok), s, e, True))
+                form = forms.get(tok)
+                append((_word_form(tok) if form is None else form, s, e, True))
         elif kind == "tag":
-            append(("#" + _word_form(tok[1:]), s, e, True))
+            tok = m.group()
+            append(("#" + _word_form(tok[1:]), *m.span(), True))
         elif kind == "sym":
-            append((tok[:1] if tok[0] in "!?" else tok, s, e, False))
+            tok = m.group()
+            append((tok[:1] if tok[0] in "!?" else tok, *m.span(), False))
         else:
-            append((URL if kind == "url" else USER, s, e, False))
+            append((URL if kind == "url" else USER, *m.span(), False))
     return out
 
 
@@ -99,7 +103,7 @@ def en_word_ngrams(tokens: list[Token]) -> list[str]:
     forms = [t[0] for t in tokens]
     grams = list(forms)
     grams.extend(f[1:] for f in forms if f[0] == "#" and len(f) > 1)
-    grams.extend(f"{a} {b}" for a, b in pairwise(forms))
+    grams.extend(map(" ".join, pairwise(forms)))  # "a b", as f"{a} {b}"
     return grams
 
 

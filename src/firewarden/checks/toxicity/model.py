@@ -13,15 +13,15 @@ import gzip
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 from itertools import repeat
+from operator import add
 from pathlib import Path
 from typing import Any
 
 from firewarden.checks.toxicity.features import (
     FEATURES_VERSION,
     Token,
-    char_key,
     en_char_ngrams,
     en_tokens,
     en_word_ngrams,
@@ -56,11 +56,14 @@ class EnglishText:
     def __init__(self, folded: Folded) -> None:
         self.tokens: list[Token] = en_tokens(folded)
         self.grams = en_word_ngrams(self.tokens)
-        self.words = [char_key(form) for form, _, _, is_word in self.tokens if is_word]
+        #: The words' character-n-gram keys (:func:`char_key`, inlined).
+        self.words = [f[1:] if f[0] == "#" else f for f, _, _, is_word in self.tokens if is_word]
         table = _N_CHAR
-        self.n_char = sum(
-            table[len(w)] if len(w) < len(table) else n_char_ngrams(len(w)) for w in self.words
-        )
+        lengths = list(map(len, self.words))
+        if not lengths or max(lengths) < len(table):
+            self.n_char = sum(map(table.__getitem__, lengths))
+        else:
+            self.n_char = sum(table[n] if n < len(table) else n_char_ngrams(n) for n in lengths)
 
 
 _N_CHAR = tuple(n_char_ngrams(n) for n in range(64))
@@ -89,8 +92,7 @@ class LinearModel:
     def _char_sum(self, word: str) -> float:
         value = self._cache.get(word)
         if value is None:
-            get = self.char.get
-            value = sum(get(g, 0.0) for g in en_char_ngrams(word))
+            value = sum(map(self.char.get, en_char_ngrams(word), repeat(0.0)))
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[word] = value
@@ -101,12 +103,15 @@ class LinearModel:
         if text.grams:
             z += sum(map(self.word.get, text.grams, repeat(0.0))) / math.sqrt(len(text.grams))
         if text.n_char:
-            cache = self._cache
-            total = 0.0
-            for w in text.words:
-                v = cache.get(w)
-                total += self._char_sum(w) if v is None else v
-            z += total / math.sqrt(text.n_char)
+            words = text.words
+            cached = list(map(self._cache.get, words))
+            sums: list[float] = (
+                [self._char_sum(w) if v is None else v for w, v in zip(words, cached, strict=True)]
+                if None in cached  # words not seen yet
+                else cached  # type: ignore[assignment]  # no None in it
+            )
+            # Added left to right, as a loop would (sum() may round differently on 3.12+).
+            z += reduce(add, sums, 0.0) / math.sqrt(text.n_char)
         return z
 
     def logit_ja(self, folded: Folded) -> float:
@@ -167,19 +172,21 @@ class LinearModel:
 
     def _explain_en(self, text: EnglishText) -> list[Contribution]:
         tokens = text.tokens
-        weight = [0.0] * len(tokens)
         nw = math.sqrt(len(text.grams)) if text.grams else 1.0
         nc = math.sqrt(text.n_char) if text.n_char else 1.0
         get = self.word.get
-        for i, (form, _, _, is_word) in enumerate(tokens):
-            weight[i] += get(form, 0.0) / nw
+        weight = []
+        for form, _, _, is_word in tokens:
+            w = 0.0 + get(form, 0.0) / nw
             if form[0] == "#" and len(form) > 1:
-                weight[i] += get(form[1:], 0.0) / nw
+                w += get(form[1:], 0.0) / nw
             if is_word:
-                weight[i] += self._char_sum(char_key(form)) / nc
-        for i in range(len(tokens) - 1):
-            # A bigram's weight is shared by its two words.
-            half = get(f"{tokens[i][0]} {tokens[i + 1][0]}", 0.0) / nw / 2
+                w += self._char_sum(form[1:] if form[0] == "#" else form) / nc
+            weight.append(w)
+        # A bigram's weight is shared by its two words; the bigrams end ``text.grams``.
+        bigrams = text.grams[len(text.grams) - len(tokens) + 1 :] if tokens else []
+        for i, gram in enumerate(bigrams):
+            half = get(gram, 0.0) / nw / 2
             weight[i] += half
             weight[i + 1] += half
         return [
