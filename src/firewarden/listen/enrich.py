@@ -173,7 +173,7 @@ def enrich(m: Mention, facts: TextFacts, *, names_brand: bool) -> Enrichment:
 class Enricher:
     """Text facts with a bounded cache keyed by (text, declared language)."""
 
-    def __init__(self, limit: int = 50_000) -> None:
+    def __init__(self, limit: int = 20_000) -> None:
         self._cache: dict[tuple[str, str], TextFacts] = {}
         self._limit = limit
         self.hits = 0

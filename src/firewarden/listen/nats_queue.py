@@ -176,28 +176,45 @@ async def work(
             await js.pull_subscribe(topo.subject(k), durable=topo.durable(k), stream=topo.stream)
             for k in owned
         ]
-        loop = asyncio.get_running_loop()
-        idle_since = loop.time()
-        while stop is None or not stop.is_set():
-            got_any = False
-            for sub in subs:
+        # One fetch loop per partition feeds a small queue, so an empty partition's fetch
+        # timeout never delays a busy one; the pipeline takes what is there as one batch.
+        ready: asyncio.Queue[list[Any]] = asyncio.Queue(maxsize=2 * len(subs))
+
+        async def pull(sub: Any) -> None:
+            while True:
                 try:
-                    msgs = await sub.fetch(batch, timeout=0.5)
+                    # The outer bound guards against a pull request the server never
+                    # answers: a partition must not stall.
+                    msgs = await asyncio.wait_for(sub.fetch(batch, timeout=1.0), 10.0)
                 except (TimeoutError, NatsTimeout):
                     continue
-                if not msgs:
+                if msgs:
+                    await ready.put(msgs)
+
+        pullers = [asyncio.create_task(pull(sub)) for sub in subs]
+        loop = asyncio.get_running_loop()
+        idle_since = loop.time()
+        try:
+            while stop is None or not stop.is_set():
+                try:
+                    msgs = await asyncio.wait_for(ready.get(), 0.5)
+                except TimeoutError:
+                    if idle_exit is not None and loop.time() - idle_since > idle_exit:
+                        break
                     continue
-                got_any = True
+                while not ready.empty() and len(msgs) < 4 * batch:
+                    msgs += ready.get_nowait()
                 stats = pipeline.process([decode(m.data) for m in msgs])
                 # Acknowledge only after the batch is committed.
                 await asyncio.gather(*(m.ack() for m in msgs))
                 total.add(stats)
                 if on_batch is not None:
                     on_batch(stats)
-            if got_any:
                 idle_since = loop.time()
-            elif idle_exit is not None and loop.time() - idle_since > idle_exit:
-                break
+        finally:
+            for task in pullers:
+                task.cancel()
+            await asyncio.gather(*pullers, return_exceptions=True)
         total.alerts.extend(pipeline.flush() if idle_exit is not None else [])
     finally:
         await nc.close()

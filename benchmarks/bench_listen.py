@@ -1,0 +1,214 @@
+"""Sustained throughput and memory of the listening pipeline (parse, enrich, store, detect).
+
+Replays simulated mentions (the detect simulator, one day at a time, a firestorm every fifth
+day) through the whole pipeline on SQLite and prints mentions/s and the process's resident
+memory at intervals. Texts get a few random words so the enrichment cache does not flatter
+the figures (``--repeat-texts`` shows the effect of verbatim repeats).
+
+    .venv/bin/python benchmarks/bench_listen.py                      # 1,000,000 mentions
+    .venv/bin/python benchmarks/bench_listen.py --mentions 10000000  # 10M
+    .venv/bin/python benchmarks/bench_listen.py --mentions 200000 --nats nats://127.0.0.1:4222 \
+        --pg postgresql+psycopg://postgres@127.0.0.1:5432/test       # + NATS, 1 and 2 workers
+
+Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select, text
+
+from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.listen.mention import Mention
+from firewarden.listen.pipeline import Envelope, Pipeline
+from firewarden.listen.simulated import demo_watch, to_mentions
+from firewarden.listen.store import LINKS
+from firewarden.listen.watch_service import WatchRecord, add_watch
+from firewarden.listen.watches import Watch
+from firewarden.store.engine import make_engine, session_factory
+from firewarden.store.migrate import upgrade
+
+OTHER_WATCHES = (
+    Watch(name="Zephyr Air", keywords=("Zephyr Air", "ゼファー航空"), handles=("@zephyrair",)),
+    Watch(name="Globex", keywords=("Globex",), products=("GlowMax",)),
+    Watch(name="Initech", keywords=("Initech", "イニテック")),
+)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux /proc), in MB."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def days_of_mentions(rate: float, vary: bool) -> Iterator[list[Mention]]:
+    """Consecutive simulated days (a firestorm every fifth day), as mentions."""
+    start = dt.datetime(2026, 1, 5)
+    day = 0
+    while True:
+        cfg = SimulationConfig(days=1, start=start + dt.timedelta(days=day), base_rate=rate,
+                               storm=day % 5 == 4, onset_day=0, onset_hour=9.0)  # fmt: skip
+        sim = simulate(cfg, seed=day)
+        yield list(to_mentions(sim.mentions, seed=day, vary=vary))
+        day += 1
+
+
+def setup(url: str) -> tuple[Engine, list[WatchRecord]]:
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        records = [add_watch(s, w) for w in (demo_watch(), *OTHER_WATCHES)]
+        s.commit()
+    return engine, records
+
+
+def run_sqlite(n: int, batch: int, every: int, rate: float, vary: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, records = setup(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        pipeline = Pipeline(engine, records)
+        pipeline.enricher.warm(["warm up the models", "モデルを読み込む"])
+        print(f"SQLite (WAL), batches of {batch}, {'varied' if vary else 'repeated'} texts")
+        print(f"{'mentions':>12} {'interval/s':>12} {'sustained/s':>12} {'RSS MB':>8}")
+        done, busy, mark, mark_busy = 0, 0.0, 0, 0.0
+        alerts = 0
+        for day in days_of_mentions(rate, vary):
+            for i in range(0, len(day), batch):
+                envs = [Envelope(m, "bench", "") for m in day[i : i + batch]]
+                t = time.perf_counter()
+                stats = pipeline.process(envs)
+                busy += time.perf_counter() - t
+                alerts += len(stats.alerts)
+                done += len(envs)
+                if done - mark >= every:
+                    interval = (done - mark) / (busy - mark_busy)
+                    print(f"{done:>12,} {interval:>12,.0f} {done / busy:>12,.0f} {rss_mb():>8.0f}")
+                    mark, mark_busy = done, busy
+                if done >= n:
+                    break
+            if done >= n:
+                break
+        print(f"total: {done:,} mentions in {busy:,.1f} s of pipeline time: "
+              f"{done / busy:,.0f} mentions/s sustained; {alerts} alerts; "
+              f"text cache hits {pipeline.enricher.hits:,} / misses {pipeline.enricher.misses:,}")  # fmt: skip
+        engine.dispose()
+
+
+def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
+    from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
+
+    mentions: list[Mention] = []
+    for day in days_of_mentions(rate, vary=True):
+        mentions += day
+        if len(mentions) >= n:
+            break
+    mentions = mentions[:n]
+    for workers in (1, 2):
+        schema = f"fwbench_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(pg_url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{pg_url}?options=-csearch_path%3D{schema}"
+        engine, records = setup(url)
+        tag = uuid.uuid4().hex[:8]
+        topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=8)
+
+        async def publish() -> None:
+            nc = await connect(nats_url)
+            js = nc.jetstream()
+            await ensure_stream(js, topo)
+            pub = Publisher(js, topo, records)
+            for i in range(0, len(mentions), 2000):
+                await pub.publish([Envelope(m) for m in mentions[i : i + 2000]])
+            await nc.close()
+
+        t = time.perf_counter()
+        asyncio.run(publish())
+        published = time.perf_counter() - t
+        env = {**os.environ, "FIREWARDEN_DATABASE_URL": url}
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "firewarden",
+                    "listen",
+                    "work",
+                    "--queue",
+                    nats_url,
+                    "--worker",
+                    str(i),
+                    "--workers",
+                    str(workers),
+                    "--stream",
+                    topo.stream,
+                    "--prefix",
+                    topo.prefix,
+                    "--partitions",
+                    str(topo.partitions),
+                    "--idle-exit",
+                    "5",
+                ],  # fmt: skip
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            for i in range(workers)
+        ]
+        expected = len(mentions)  # every simulated mention names the demo brand once
+        while True:
+            with engine.connect() as conn:
+                got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()
+            if got >= expected or all(p.poll() is not None for p in procs):
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        for p in procs:
+            p.wait()
+        print(f"NATS + PostgreSQL, {workers} worker(s): {got:,} mentions in {elapsed:.1f} s = "
+              f"{got / elapsed:,.0f} mentions/s (publishing took {published:.1f} s)")  # fmt: skip
+
+        async def drop() -> None:
+            nc = await connect(nats_url)
+            await nc.jetstream().delete_stream(topo.stream)
+            await nc.close()
+
+        asyncio.run(drop())
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="listening pipeline throughput and memory")
+    parser.add_argument("--mentions", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--every", type=int, default=100_000, help="report interval (mentions)")
+    parser.add_argument("--rate", type=float, default=600.0, help="simulated mentions per hour")
+    parser.add_argument("--repeat-texts", action="store_true", help="no random words added")
+    parser.add_argument("--nats", default="", help="also run on NATS (nats://host:port)")
+    parser.add_argument("--pg", default="", help="PostgreSQL URL for the NATS run")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_sqlite:
+        run_sqlite(args.mentions, args.batch, args.every, args.rate, not args.repeat_texts)
+    if args.nats:
+        if not args.pg:
+            raise SystemExit("--nats needs --pg (the workers store in PostgreSQL)")
+        run_nats(args.mentions, args.rate, args.nats, args.pg)
+
+
+if __name__ == "__main__":
+    main()
