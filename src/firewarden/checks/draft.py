@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from firewarden.checks.context import Context
+from firewarden.guidelines.matcher import text_keys
 from firewarden.text.language import detect_language
 from firewarden.text.normalize import Folded, fold
 from firewarden.text.tokens import Token, tokenize
@@ -23,6 +24,8 @@ class Field:
     folded: Folded
     language: str
     tokens: tuple[Token, ...]
+    #: The rule prefilter's keys of the folded text (:func:`text_keys`); None: not computed.
+    keys: frozenset[str] | None = None
 
     @property
     def text(self) -> str:
@@ -68,4 +71,5 @@ def analyse_field(name: str, original: str, language: str = "") -> Field:
         folded=folded,
         language=language or detect_language(original),
         tokens=tokenize(folded.text),
+        keys=text_keys(folded.text),
     )

@@ -53,6 +53,9 @@ _CONSONANT = frozenset("bcdfghjklmnpqrstvwxz")
 
 #: Keys the prefilter looks for; ``None`` means "cannot tell, always run".
 Anchors = frozenset[str] | None
+#: What a part of a block needs in a text to have any chance of matching: one key of each set
+#: (every group of a ``near``, every word of a token pattern). Empty: cannot tell, always run.
+Required = tuple[frozenset[str], ...]
 
 
 def is_cjk(text: str) -> bool:
@@ -285,6 +288,12 @@ def tokens_source(pattern: Sequence[str]) -> tuple[str, Anchors]:
     as in :func:`firewarden.text.tokens.tokenize`. Matching the folded text directly keeps
     the spans exact and avoids building a token string per post.
     """
+    source, anchors, _ = _tokens_parts(pattern)
+    return source, anchors
+
+
+def _tokens_parts(pattern: Sequence[str]) -> tuple[str, Anchors, Required]:
+    """:func:`tokens_source` and the keys of every word (each must be present)."""
     items = list(pattern)
     while items and (items[0] == "*" or _GAP_ITEM.match(items[0])):
         items.pop(0)
@@ -294,6 +303,7 @@ def tokens_source(pattern: Sequence[str]) -> tuple[str, Anchors]:
         raise ValueError("a token pattern needs at least one word")
     out = []
     anchors: Anchors = None
+    required: list[frozenset[str]] = []
     for i, item in enumerate(items):
         gap = _GAP_ITEM.match(item)
         if gap:
@@ -309,10 +319,12 @@ def tokens_source(pattern: Sequence[str]) -> tuple[str, Anchors]:
             source = "(?:" + "|".join(sources) + ")"
         else:  # the first word: shaped so the engine skips ahead fast
             source = "(?:" + _fast_alternation(sources, "[a-z0-9]") + ")"
+        if keys is not None:
+            required.append(frozenset(keys))
         if keys is not None and _selectivity(keys) < _selectivity(anchors):
             anchors = frozenset(keys)  # every word must be present: key on the rarest
         out.append(source + (_TOKEN_SEP if i < len(items) - 1 else ""))
-    return "".join(out) + _RB, anchors
+    return "".join(out) + _RB, anchors, tuple(required)
 
 
 class LazyPattern:
@@ -349,6 +361,8 @@ class Near:
 
     groups: tuple[LazyPattern, ...]
     within: int
+    #: The keys of every group (each group must be present); see :data:`Required`.
+    required: Required = ()
 
     def find(self, text: str) -> list[tuple[int, int]]:
         found = []
@@ -382,8 +396,9 @@ def compile_near(groups: Sequence[str], within: int, *, lazy: bool = False) -> t
         source, keys = phrases_source([a for a in group.split("|") if a.strip()])
         compiled.append(_pattern(source, 0, lazy))
         options.append(keys)
+    required = tuple(k for k in options if k is not None)
     # Every group must be present, so the most selective group's keys suffice.
-    return Near(tuple(compiled), within), min(options, key=_selectivity)
+    return Near(tuple(compiled), within, required), min(options, key=_selectivity)
 
 
 def _pattern(source: str, flags: int, lazy: bool) -> LazyPattern:
@@ -404,19 +419,31 @@ class CompiledMatch:
     near: tuple[Near, ...] = ()
     #: Prefilter keys; ``None``: always run.
     anchors: Anchors = None
+    #: The keys of the phrases (one must be present), and of each token pattern's words.
+    phrase_keys: Anchors = None
+    token_keys: tuple[Required, ...] = ()
 
     def find(self, field: Field) -> list[tuple[int, int]]:
-        """Spans of the field's folded text that match, in order, without duplicates."""
+        """Spans of the field's folded text that match, in order, without duplicates.
+
+        A part whose keys the field's text lacks cannot match and is not searched (the
+        prefilter's rule, applied to each part: see :data:`Required`).
+        """
         text = field.folded.text
+        keys = field.keys
         spans: list[tuple[int, int]] = []
-        if self.phrase_pattern is not None:
+        if self.phrase_pattern is not None and (
+            keys is None or self.phrase_keys is None or not self.phrase_keys.isdisjoint(keys)
+        ):
             spans.extend(m.span() for m in self.phrase_pattern.finditer(text))
         for rx in self.regexes:
             spans.extend(m.span() for m in rx.finditer(text) if m.end() > m.start())
-        for tp in self.tokens:
-            spans.extend(m.span() for m in tp.finditer(text))
+        for tp, required in zip(self.tokens, self.token_keys, strict=True):
+            if keys is None or _present(required, keys):
+                spans.extend(m.span() for m in tp.finditer(text))
         for near in self.near:
-            spans.extend(near.find(text))
+            if keys is None or _present(near.required, keys):
+                spans.extend(near.find(text))
         if len(spans) > 1:
             spans = sorted(set(spans))
         return spans
@@ -429,6 +456,11 @@ class CompiledMatch:
         yield from self.tokens
         for near in self.near:
             yield from near.groups
+
+
+def _present(required: Required, keys: frozenset[str]) -> bool:
+    """Whether a text with these keys has one key of each required set."""
+    return all(not k.isdisjoint(keys) for k in required)
 
 
 def build_match(
@@ -455,17 +487,20 @@ def build_match(
             keys.update(found)
 
     phrase_pattern = None
+    phrase_keys: Anchors = None
     if phrases:
-        source, found = phrases_source(phrases)
+        source, phrase_keys = phrases_source(phrases)
         phrase_pattern = _pattern(source, 0, lazy)
-        add(found)
+        add(phrase_keys)
     compiled_rx = tuple(_pattern(r, re.IGNORECASE, lazy) for r in regexes)
     if compiled_rx:
         always = True
     compiled_tokens = []
+    token_keys = []
     for tp in tokens:
-        source, found = tokens_source(tp)
+        source, found, required = _tokens_parts(tp)
         compiled_tokens.append(_pattern(source, 0, lazy))
+        token_keys.append(required)
         add(found)
     compiled_near = []
     for groups, within in near:
@@ -479,6 +514,8 @@ def build_match(
         tokens=tuple(compiled_tokens),
         near=tuple(compiled_near),
         anchors=None if always else frozenset(keys),
+        phrase_keys=phrase_keys,
+        token_keys=tuple(token_keys),
     )
 
 
@@ -486,9 +523,14 @@ _ASCII_CHARS = frozenset(chr(i) for i in range(128))
 _LETTER_RUN = re.compile(r"([a-z])\1+")
 
 
-def text_keys(text: str) -> set[str]:
+def text_keys(text: str) -> frozenset[str]:
     """The prefilter keys of a folded text: its ASCII words (letter runs squeezed) and its
     non-ASCII characters (Japanese phrases match inside words). See :func:`_word_keys`."""
-    keys = set(text).difference(_ASCII_CHARS)
-    keys.update(_ASCII_WORD.findall(_LETTER_RUN.sub(r"\1", text)))
-    return keys
+    keys = set(_ASCII_WORD.findall(_LETTER_RUN.sub(_first_letter, text)))
+    if not text.isascii():
+        keys.update(set(text).difference(_ASCII_CHARS))
+    return frozenset(keys)
+
+
+def _first_letter(m: re.Match[str]) -> str:
+    return m.group(1)  # faster than the template r"\1" on Python 3.11

@@ -40,9 +40,10 @@ class RuleIndex:
                 by_key.setdefault(key, []).append(i)
         return cls(rules, {k: tuple(v) for k, v in by_key.items()}, tuple(always))
 
-    def candidates(self, text: str) -> list[Rule]:
-        """Rules that may match ``text`` (a folded text), in pack order."""
-        keys = text_keys(text)
+    def candidates(self, text: str, keys: frozenset[str] | None = None) -> list[Rule]:
+        """Rules that may match ``text`` (a folded text, whose keys may be given), in order."""
+        if keys is None:
+            keys = text_keys(text)
         hits = set(self.always)
         by_key = self.by_key
         for key in keys & by_key.keys():
@@ -111,7 +112,7 @@ class RulesDetector:
         for field in draft.fields:
             if not field.folded.text:
                 continue
-            for rule in index.candidates(field.folded.text):
+            for rule in index.candidates(field.folded.text, field.keys):
                 if not guidelines.is_enabled(rule.id) or not applies(rule, draft, field):
                     continue
                 for s, e in rule_spans(rule, field)[:MAX_PER_RULE]:
