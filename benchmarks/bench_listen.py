@@ -25,12 +25,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
 from firewarden.listen.mention import Mention
+from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
 from firewarden.listen.pipeline import Envelope, Pipeline
 from firewarden.listen.simulated import demo_watch, to_mentions
 from firewarden.listen.store import LINKS
@@ -99,21 +101,45 @@ def run_sqlite(n: int, batch: int, every: int, rate: float, vary: bool) -> None:
                     break
             if done >= n:
                 break
-        print(f"total: {done:,} mentions in {busy:,.1f} s of pipeline time: "
-              f"{done / busy:,.0f} mentions/s sustained; {alerts} alerts; "
-              f"text cache hits {pipeline.enricher.hits:,} / misses {pipeline.enricher.misses:,}")  # fmt: skip
+        cache = pipeline.enricher
+        print(
+            f"total: {done:,} mentions in {busy:,.1f} s of pipeline time: "
+            f"{done / busy:,.0f} mentions/s sustained; {alerts} alerts; "
+            f"text cache hits {cache.hits:,} / misses {cache.misses:,}"
+        )
         engine.dispose()
 
 
-def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
-    from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
+async def publish(
+    url: str, topo: Topology, records: list[WatchRecord], mentions: list[Mention]
+) -> None:
+    nc = await connect(url)
+    js = nc.jetstream()
+    await ensure_stream(js, topo)
+    pub = Publisher(js, topo, records)
+    for i in range(0, len(mentions), 2000):
+        await pub.publish([Envelope(m) for m in mentions[i : i + 2000]])
+    await nc.close()
 
+
+async def drop(url: str, topo: Topology) -> None:
+    nc = await connect(url)
+    await nc.jetstream().delete_stream(topo.stream)
+    await nc.close()
+
+
+def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
     mentions: list[Mention] = []
     for day in days_of_mentions(rate, vary=True):
         mentions += day
         if len(mentions) >= n:
             break
-    mentions = mentions[:n]
+    # Four brands (four watches, four partitions) share the stream: each watch's series has
+    # one owner, so the work can only be shared across watches.
+    brands = ("Acme", "Zephyr Air", "Globex", "Initech")
+    mentions = [
+        replace(m, text=m.text.replace("Acme", brands[i % 4])) for i, m in enumerate(mentions[:n])
+    ]
     for workers in (1, 2):
         schema = f"fwbench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(pg_url)
@@ -124,17 +150,8 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         tag = uuid.uuid4().hex[:8]
         topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=8)
 
-        async def publish() -> None:
-            nc = await connect(nats_url)
-            js = nc.jetstream()
-            await ensure_stream(js, topo)
-            pub = Publisher(js, topo, records)
-            for i in range(0, len(mentions), 2000):
-                await pub.publish([Envelope(m) for m in mentions[i : i + 2000]])
-            await nc.close()
-
         t = time.perf_counter()
-        asyncio.run(publish())
+        asyncio.run(publish(nats_url, topo, records, mentions))
         published = time.perf_counter() - t
         env = {**os.environ, "FIREWARDEN_DATABASE_URL": url}
         started = time.perf_counter()
@@ -160,13 +177,13 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
                     str(topo.partitions),
                     "--idle-exit",
                     "5",
-                ],  # fmt: skip
+                ],
                 env=env,
                 stdout=subprocess.DEVNULL,
             )
             for i in range(workers)
         ]
-        expected = len(mentions)  # every simulated mention names the demo brand once
+        expected = len(mentions)  # every simulated mention names one brand once
         while True:
             with engine.connect() as conn:
                 got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()
@@ -179,12 +196,7 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         print(f"NATS + PostgreSQL, {workers} worker(s): {got:,} mentions in {elapsed:.1f} s = "
               f"{got / elapsed:,.0f} mentions/s (publishing took {published:.1f} s)")  # fmt: skip
 
-        async def drop() -> None:
-            nc = await connect(nats_url)
-            await nc.jetstream().delete_stream(topo.stream)
-            await nc.close()
-
-        asyncio.run(drop())
+        asyncio.run(drop(nats_url, topo))
         engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -34,6 +34,8 @@ class DemoStream:
     stop_event: threading.Event
     stats: Stats = field(default_factory=Stats)
     error: BaseException | None = None
+    #: Set once the recent history is stored (the dashboard has its series).
+    history_done: threading.Event = field(default_factory=threading.Event)
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stop_event.set()
@@ -79,6 +81,7 @@ def start_demo_stream(
                  base_url, escalation)  # fmt: skip
         except BaseException as exc:  # kept for the caller; a demo must not kill the server
             handle.error = exc
+            handle.history_done.set()
 
     handle.thread = threading.Thread(target=run, name=f"demo stream {brand}", daemon=True)
     handle.thread.start()
@@ -126,6 +129,7 @@ def _run(
         if stop.is_set():
             return
         handle.stats.add(pipeline.process([Envelope(m) for m in past[j : j + 500]]))
+    handle.history_done.set()
     i = len(past)
     while not stop.is_set() and i < len(mentions):
         now = dt.datetime.now(dt.UTC)
