@@ -21,9 +21,9 @@ _LAZY: dict[str, str] = {
     "audit": "firewarden.review.cli:audit_group",
     "worker": "firewarden.review.cli:worker_command",
     "detect": "firewarden.detect.cli:detect_group",
-    "simulate": "firewarden.listen.cli:simulate_group",  # detect's group + `stream`
+    "simulate": "firewarden.listen.watch_cli:simulate_group",  # detect's group + `stream`
     "listen": "firewarden.listen.cli:listen_group",
-    "watch": "firewarden.listen.cli:watch_group",
+    "watch": "firewarden.listen.watch_cli:watch_group",
     "eval": "firewarden.evals.cli:eval_group",
     "serve": "firewarden.web.cli:serve_command",
     "org": "firewarden.web.cli:org_group",

@@ -1,10 +1,9 @@
-"""Commands: ``firewarden listen run|import|work``, ``firewarden watch add|list|remove`` and
-``firewarden simulate stream``."""
+"""Commands: ``firewarden listen run|import|work`` (watches and the simulated stream are in
+:mod:`firewarden.listen.watch_cli`)."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import signal
 import subprocess
 import sys
@@ -22,19 +21,15 @@ from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_co
 from firewarden.listen.pipeline import Pipeline, Stats
 from firewarden.listen.watch_service import (
     WatchRecord,
-    add_watch,
     all_enabled_watches,
-    list_watches,
-    remove_watch,
     sync_file_watches,
 )
-from firewarden.listen.watches import Watch
 from firewarden.store.cli import open_engine
 from firewarden.store.engine import check_schema, session_factory
 
 
 @contextmanager
-def _engine() -> Iterator[Engine]:
+def listen_engine() -> Iterator[Engine]:
     with open_engine(None) as engine:
         check_schema(engine)
         yield engine
@@ -72,11 +67,11 @@ def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
         width=bucket_width(config),
         base_url=base_url(config),
         escalation=escalation,
-        on_alert=_print_alert,
+        on_alert=print_alert,
     )
 
 
-def _print_alert(alert: RaisedAlert) -> None:
+def print_alert(alert: RaisedAlert) -> None:
     colour = {"watch": "yellow", "warning": "bright_red", "crisis": "red"}[alert.level]
     click.echo(
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
@@ -108,7 +103,7 @@ def import_command(file: Path) -> None:
     if not file.is_file():
         raise InputError("no such file", where=str(file))
     source = FileSource(file)
-    with _engine() as engine:
+    with listen_engine() as engine:
         pipeline = _pipeline(engine, _watches(engine))
         started = time.perf_counter()
         stats = run(engine, pipeline, [source], live=False)
@@ -136,7 +131,7 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
             hint="add --queue nats://127.0.0.1:4222 (NATS with JetStream), or use --workers 1",
         )
     config = current_config()
-    with _engine() as engine:
+    with listen_engine() as engine:
         records = _watches(engine)
         sources = build_sources(config, [r.watch for r in records], only)
         if not sources:
@@ -270,12 +265,12 @@ def work_command(
         raise InputError(f"--worker must be below --workers ({workers})")
     config = current_config()
     topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
-    with _engine() as engine:
+    with listen_engine() as engine:
         records = _watches(engine)
         options = {
             "width": bucket_width(config),
             "base_url": base_url(config),
-            "on_alert": _print_alert,
+            "on_alert": print_alert,
         }
         stats = asyncio.run(
             work(
@@ -290,113 +285,3 @@ def work_command(
             )
         )
     click.echo(f"worker {worker}: {stats.counted} counted, {len(stats.alerts)} alert(s)")
-
-
-# -- watches ---------------------------------------------------------------------------------
-
-
-@click.group("watch")
-def watch_group() -> None:
-    """Add, list and remove watches (brands, campaigns, people to listen for)."""
-
-
-@watch_group.command("add")
-@click.argument("name")
-@click.option("--keyword", "keywords", multiple=True, help="A keyword or spelling (repeatable).")
-@click.option("--handle", "handles", multiple=True, help="The brand's own account (@name).")
-@click.option("--own-post", "own_posts", multiple=True, help="An own post's id or URI.")
-@click.option("--product", "products", multiple=True, help="A store or product name.")
-@click.option("--exclude", multiple=True, help="A phrase that means something else.")
-@click.option("--language", "languages", multiple=True, help="Only posts in this language.")
-def watch_add(name: str, **lists: tuple[str, ...]) -> None:
-    """Add a watch called NAME."""
-    from firewarden.errors import ConfigError
-
-    try:
-        watch = Watch.from_dict({"name": name, **{k: list(v) for k, v in lists.items()}})
-    except ConfigError as exc:
-        raise InputError(
-            exc.message, hint="give at least one --keyword, --handle or --product"
-        ) from None
-    with _engine() as engine, session_factory(engine)() as s:
-        rec = add_watch(s, watch)
-        s.commit()
-    click.echo(f"added watch {rec.name} (id {rec.id})")
-
-
-@watch_group.command("list")
-def watch_list() -> None:
-    """List the watches."""
-    with _engine() as engine, session_factory(engine)() as s:
-        records = list_watches(s)
-    if not records:
-        click.echo("no watches yet: firewarden watch add NAME --keyword WORD")
-    for r in records:
-        w = r.watch
-        state = "" if r.enabled else " (paused)"
-        click.echo(f"{r.id:4}  {w.name}{state}  [{r.origin}]")
-        for label, values in (("keywords", w.keywords), ("handles", w.handles),
-                              ("products", w.products), ("own posts", w.own_posts),
-                              ("exclude", w.exclude), ("languages", w.languages)):  # fmt: skip
-            if values:
-                click.echo(f"      {label}: {', '.join(values)}")
-
-
-@watch_group.command("remove")
-@click.argument("name_or_id")
-def watch_remove(name_or_id: str) -> None:
-    """Remove a watch (its counts and alerts go with it; stored mentions stay)."""
-    with _engine() as engine, session_factory(engine)() as s:
-        remove_watch(s, name_or_id)
-        s.commit()
-    click.echo(f"removed watch {name_or_id}")
-
-
-# -- simulate stream -----------------------------------------------------------------------
-
-
-@click.command("stream")
-@click.option("--brand", default="Acme", show_default=True)
-@click.option("--rate", type=click.FloatRange(1, 100_000), default=120.0, show_default=True,
-              help="Ordinary mentions per hour.")  # fmt: skip
-@click.option("--minutes", type=click.FloatRange(0.1), default=None, help="Stop after this long.")
-def stream_command(brand: str, rate: float, minutes: float | None) -> None:
-    """A live simulated mention stream for BRAND with a firestorm a few minutes in (demo)."""
-    from firewarden.cli import current_config
-    from firewarden.listen.demo_stream import start_demo_stream
-    from firewarden.listen.settings import base_url
-
-    with _engine() as engine:
-        handle = start_demo_stream(
-            engine, brand, rate_per_hour=rate, base_url=base_url(current_config())
-        )
-        click.echo(
-            f"streaming simulated mentions of {brand} (watch id {handle.watch.id}); Ctrl-C stops"
-        )
-        deadline = time.monotonic() + minutes * 60 if minutes else None
-        shown = 0
-        try:
-            while handle.thread.is_alive() and (deadline is None or time.monotonic() < deadline):
-                time.sleep(1.0)
-                for alert in handle.stats.alerts[shown:]:
-                    _print_alert(alert)
-                shown = len(handle.stats.alerts)
-        except KeyboardInterrupt:
-            pass
-        handle.stop()
-        if handle.error is not None:
-            raise handle.error
-        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        click.echo(f"{stamp}: {handle.stats.counted} mentions counted, {shown} alert(s)")
-
-
-def _simulate_group() -> click.Group:
-    """The detect part's ``simulate`` group with ``stream`` added."""
-    from firewarden.detect.cli import simulate_group as group
-
-    if "stream" not in group.commands:
-        group.add_command(stream_command)
-    return group
-
-
-simulate_group = _simulate_group()

@@ -1,0 +1,78 @@
+"""The commands: watch add/list/remove, listen import (resumable), listen run errors,
+simulate stream."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from firewarden.cli import cli
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FIREWARDEN_CONFIG", raising=False)
+    monkeypatch.setenv("FIREWARDEN_DATABASE_URL", f"sqlite:///{tmp_path / 'fw.db'}")
+    r = CliRunner()
+    assert r.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    return r
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_watch_commands(runner: CliRunner) -> None:
+    out = ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme", "--keyword", "アクメ",
+                                 "--handle", "@acme"]))  # fmt: skip
+    assert "added watch Acme" in out
+    listed = ok(runner.invoke(cli, ["watch", "list"]))
+    assert "keywords: Acme, アクメ" in listed and "handles: @acme" in listed
+    again = runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "x"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    empty = runner.invoke(cli, ["watch", "add", "Nothing"])
+    assert empty.exit_code == 2 and "--keyword" in empty.output
+    assert "removed" in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))
+    assert "no watches yet" in ok(runner.invoke(cli, ["watch", "list"]))
+
+
+def test_import_is_resumable_and_idempotent(runner: CliRunner, tmp_path: Path) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    rows = [
+        {"id": str(i), "text": f"Acme {i}" if i % 2 else "other", "created_at": 1_767_600_000 + i}
+        for i in range(40)
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
+    assert "40 mentions read, 20 matched a watch, 20 newly counted" in out
+    out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
+    assert "0 mentions read" in out  # resumed at the end
+
+
+def test_import_errors_are_clear(runner: CliRunner, tmp_path: Path) -> None:
+    missing = runner.invoke(cli, ["listen", "import", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"id": "1", "text": "Acme", "created_at": 0}\n', encoding="utf-8")
+    nothing = runner.invoke(cli, ["listen", "import", str(path)])
+    assert nothing.exit_code == 2 and "nothing to listen for" in nothing.output
+
+
+def test_run_needs_queue_for_workers_and_sources(runner: CliRunner) -> None:
+    r = runner.invoke(cli, ["listen", "run", "--workers", "2"])
+    assert r.exit_code == 2 and "--queue nats://" in r.output
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    r = runner.invoke(cli, ["listen", "run"])
+    assert r.exit_code == 2 and "no sources are configured" in r.output
+
+
+def test_simulate_stream(runner: CliRunner) -> None:
+    out = ok(runner.invoke(cli, ["simulate", "stream", "--minutes", "0.01", "--rate", "30"]))
+    assert "streaming simulated mentions of Acme" in out and "mentions counted" in out
+    assert "firestorm" in ok(runner.invoke(cli, ["simulate", "--help"]))
