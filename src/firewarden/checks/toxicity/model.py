@@ -164,24 +164,27 @@ class LinearModel:
             found = self._explain_ja(folded)
         else:
             found = self._explain_en(english if english is not None else EnglishText(folded))
-        found.sort(key=lambda c: -c.weight)
-        if not found or found[0].weight <= 0:
+        found.sort(key=_minus_weight)  # stable: ties keep text order
+        if not found or found[0][2] <= 0:
             return []
-        floor = found[0].weight * share
-        return [c for c in found[:top] if c.weight >= floor]
+        floor = found[0][2] * share
+        return [Contribution(s, e, w) for s, e, w in found[:top] if w >= floor]
 
-    def _explain_en(self, text: EnglishText) -> list[Contribution]:
+    def _explain_en(self, text: EnglishText) -> list[_Stretch]:
         tokens = text.tokens
         nw = math.sqrt(len(text.grams)) if text.grams else 1.0
         nc = math.sqrt(text.n_char) if text.n_char else 1.0
         get = self.word.get
+        cached = self._cache.get
         weight = []
         for form, _, _, is_word in tokens:
             w = 0.0 + get(form, 0.0) / nw
             if form[0] == "#" and len(form) > 1:
                 w += get(form[1:], 0.0) / nw
             if is_word:
-                w += self._char_sum(form[1:] if form[0] == "#" else form) / nc
+                key = form[1:] if form[0] == "#" else form
+                v = cached(key)
+                w += (self._char_sum(key) if v is None else v) / nc
             weight.append(w)
         # A bigram's weight is shared by its two words; the bigrams end ``text.grams``.
         bigrams = text.grams[len(text.grams) - len(tokens) + 1 :] if tokens else []
@@ -190,12 +193,12 @@ class LinearModel:
             weight[i] += half
             weight[i + 1] += half
         return [
-            Contribution(start, end, w)
+            (start, end, w)
             for (_, start, end, is_word), w in zip(tokens, weight, strict=True)
             if is_word
         ]
 
-    def _explain_ja(self, folded: Folded) -> list[Contribution]:
+    def _explain_ja(self, folded: Folded) -> list[_Stretch]:
         text = folded.text
         per_char = [0.0] * len(text)
         grams = ja_char_ngrams(text)
@@ -206,7 +209,7 @@ class LinearModel:
                 per_char[i] += w
         found = []
         for s, e in ja_lexicon_hits(folded):
-            found.append(Contribution(s, e, self.lexicon_weight + sum(per_char[s:e])))
+            found.append((s, e, self.lexicon_weight + sum(per_char[s:e])))
             for i in range(s, e):
                 per_char[i] = 0.0
         # Runs of characters that each push clearly towards toxic, beyond the lexicon words.
@@ -219,11 +222,19 @@ class LinearModel:
                     j = i
                     while j < len(text) and per_char[j] >= cut and not text[j].isspace():
                         j += 1
-                    found.append(Contribution(i, j, sum(per_char[i:j])))
+                    found.append((i, j, sum(per_char[i:j])))
                     i = j
                 else:
                     i += 1
         return found
+
+
+#: A stretch of the folded text and its weight: ``(start, end, weight)``, a Contribution to be.
+_Stretch = tuple[int, int, float]
+
+
+def _minus_weight(stretch: _Stretch) -> float:
+    return -stretch[2]
 
 
 def _sigmoid(z: float) -> float:
