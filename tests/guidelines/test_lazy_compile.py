@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pack_helpers import write_pack
 
 from firewarden.checks.draft import analyse_field
 from firewarden.errors import ConfigError
 from firewarden.guidelines.loader import builtin_packs, load_guidelines
-from firewarden.guidelines.matcher import CompiledMatch, LazyPattern, build_match
+from firewarden.guidelines.matcher import CompiledMatch, LazyPattern, build_match, compile_phrase
 
 
 def _blocks() -> list[CompiledMatch]:
@@ -70,3 +72,14 @@ rules:
         load_guidelines([write_pack(tmp_path, body)], builtin=False)
     assert info.value.where == f"{tmp_path / 'pack.yaml'}:7"
     assert "regular expression" in str(info.value)
+
+
+_JA_TEXT = st.text(alphabet="くそばかしねーっ・ 　xー", max_size=16)
+
+
+@settings(max_examples=2000)
+@given(st.sampled_from(["くそ", "くっそ", "ばか", "しね", "そー", "ばかー"]), _JA_TEXT)
+def test_japanese_gap_matches_like_the_plain_character_class(phrase: str, text: str) -> None:
+    plain = re.compile("[ーっ・ ]*".join(re.escape(c) for c in phrase))
+    [source], _ = compile_phrase(phrase)
+    assert [m.span() for m in re.finditer(source, text)] == [m.span() for m in plain.finditer(text)]
