@@ -51,11 +51,14 @@ class Contribution:
 class EnglishText:
     """An English field's tokens, computed once and read by every English model."""
 
-    __slots__ = ("grams", "n_char", "tokens", "words")
+    __slots__ = ("char_grams", "grams", "n_char", "tokens", "words")
 
     def __init__(self, folded: Folded) -> None:
         self.tokens: list[Token] = en_tokens(folded)
         self.grams = en_word_ngrams(self.tokens)
+        #: Character n-grams of the words some model had not cached yet, shared by the models
+        #: (the strings then hash once).
+        self.char_grams: dict[str, list[str]] = {}
         #: The words' character-n-gram keys (:func:`char_key`, inlined).
         self.words = [f[1:] if f[0] == "#" else f for f, _, _, is_word in self.tokens if is_word]
         table = _N_CHAR
@@ -89,10 +92,15 @@ class LinearModel:
 
     # -- scoring -----------------------------------------------------------------------------
 
-    def _char_sum(self, word: str) -> float:
+    def _char_sum(self, word: str, shared: dict[str, list[str]] | None = None) -> float:
         value = self._cache.get(word)
         if value is None:
-            value = sum(map(self.char.get, en_char_ngrams(word), repeat(0.0)))
+            grams = shared.get(word) if shared is not None else None
+            if grams is None:
+                grams = en_char_ngrams(word)
+                if shared is not None:
+                    shared[word] = grams
+            value = sum(map(self.char.get, grams, repeat(0.0)))
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[word] = value
@@ -106,7 +114,10 @@ class LinearModel:
             words = text.words
             cached = list(map(self._cache.get, words))
             sums: list[float] = (
-                [self._char_sum(w) if v is None else v for w, v in zip(words, cached, strict=True)]
+                [
+                    self._char_sum(w, text.char_grams) if v is None else v
+                    for w, v in zip(words, cached, strict=True)
+                ]
                 if None in cached  # words not seen yet
                 else cached  # type: ignore[assignment]  # no None in it
             )
@@ -184,7 +195,7 @@ class LinearModel:
             if is_word:
                 key = form[1:] if form[0] == "#" else form
                 v = cached(key)
-                w += (self._char_sum(key) if v is None else v) / nc
+                w += (self._char_sum(key, text.char_grams) if v is None else v) / nc
             weight.append(w)
         # A bigram's weight is shared by its two words; the bigrams end ``text.grams``.
         bigrams = text.grams[len(text.grams) - len(tokens) + 1 :] if tokens else []
