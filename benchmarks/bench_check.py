@@ -147,7 +147,12 @@ def main() -> None:
         report = run(text, ctx, guidelines, detectors)
         levels[report.level.label] = levels.get(report.level.label, 0) + 1
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
-    for text in texts:  # outside the timed loop: hashing is not part of the check
+    # Again, now that every rule the corpus reaches is compiled and words are cached.
+    cpu0, start = time.process_time(), time.perf_counter()
+    for text in texts:
+        run(text, ctx, guidelines, detectors)
+    warm_elapsed, warm_cpu = time.perf_counter() - start, time.process_time() - cpu0
+    for text in texts:  # outside the timed loops: hashing is not part of the check
         digest.update(_report_key(run(text, ctx, guidelines, detectors)).encode())
 
     sample = texts[:2000]
@@ -164,7 +169,11 @@ def main() -> None:
     print(f"posts checked:           {len(texts):,}")
     print(
         f"throughput (1 process):  {len(texts) / elapsed:,.0f} posts/s wall, "
-        f"{len(texts) / cpu:,.0f} posts/s CPU"
+        f"{len(texts) / cpu:,.0f} posts/s CPU (first pass)"
+    )
+    print(
+        f"throughput, second pass: {len(texts) / warm_elapsed:,.0f} posts/s wall, "
+        f"{len(texts) / warm_cpu:,.0f} posts/s CPU (rules compiled, words cached)"
     )
     print(
         f"latency p50 / p99 warm:  {statistics.median(wall_ms):.3f} / "
