@@ -433,21 +433,30 @@ class CompiledMatch:
         A part whose keys the field's text lacks cannot match and is not searched (the
         prefilter's rule, applied to each part: see :data:`Required`).
         """
+        # Plain loops: most searches find nothing, and a generator costs more than the search.
         text = field.folded.text
         keys = field.keys
         spans: list[tuple[int, int]] = []
-        if self.phrase_pattern is not None and (
+        pattern = self.phrase_pattern
+        if pattern is not None and (
             keys is None or self.phrase_keys is None or not self.phrase_keys.isdisjoint(keys)
         ):
-            spans.extend(m.span() for m in self.phrase_pattern.finditer(text))
-        for rx in self.regexes:
-            spans.extend(m.span() for m in rx.finditer(text) if m.end() > m.start())
-        for tp, required in zip(self.tokens, self.token_keys, strict=True):
-            if keys is None or _present(required, keys):
-                spans.extend(m.span() for m in tp.finditer(text))
-        for near in self.near:
-            if keys is None or _present(near.required, keys):
-                spans.extend(near.find(text))
+            for m in pattern.finditer(text):
+                spans.append(m.span())
+        if self.regexes:
+            for rx in self.regexes:
+                for m in rx.finditer(text):
+                    if m.end() > m.start():
+                        spans.append(m.span())
+        if self.tokens:
+            for tp, required in zip(self.tokens, self.token_keys, strict=True):
+                if keys is None or _present(required, keys):
+                    for m in tp.finditer(text):
+                        spans.append(m.span())
+        if self.near:
+            for near in self.near:
+                if keys is None or _present(near.required, keys):
+                    spans.extend(near.find(text))
         if len(spans) > 1:
             spans = sorted(set(spans))
         return spans
