@@ -115,7 +115,11 @@ def stages(texts: Sequence[str]) -> None:
     drafts = [analyse(t, ctx, guidelines) for t in texts]
     print("detectors:")
     for detector in default_detectors():
-        cost(detector.name, lambda d, det=detector: list(det.findings(d, guidelines)), drafts)
+
+        def findings(draft: Any, det: Any = detector) -> object:
+            return list(det.findings(draft, guidelines))
+
+        cost(detector.name, findings, drafts)
 
 
 def main() -> None:
