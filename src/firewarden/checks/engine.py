@@ -103,7 +103,8 @@ def run(
 def _apply_guidelines(
     findings: Iterable[Finding], draft: Draft, guidelines: Guidelines
 ) -> tuple[list[Finding], list[Finding]]:
-    allowed = {f.name: _allowed_spans(f, guidelines.allowed_terms) for f in draft.fields}
+    terms = guidelines.allowed_terms
+    allowed = {f.name: _allowed_spans(f, terms) for f in draft.fields} if terms else {}
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for f in findings:
@@ -184,12 +185,14 @@ def _score(findings: Sequence[Finding], level: Level) -> float:
         keep *= 1.0 - _WEIGHT[f.severity]
     score = 1.0 - keep
     # Keep the score inside the band of its level so the two never disagree.
-    bands = {
-        Level.NONE: (0.0, 0.1),
-        Level.LOW: (0.1, 0.3),
-        Level.MEDIUM: (0.3, 0.6),
-        Level.HIGH: (0.6, 0.9),
-        Level.CRITICAL: (0.9, 1.0),
-    }
-    low, high = bands[level]
+    low, high = _BANDS[level]
     return min(max(score, low), high)
+
+
+_BANDS = {
+    Level.NONE: (0.0, 0.1),
+    Level.LOW: (0.1, 0.3),
+    Level.MEDIUM: (0.3, 0.6),
+    Level.HIGH: (0.6, 0.9),
+    Level.CRITICAL: (0.9, 1.0),
+}
