@@ -31,13 +31,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.listen.fastfold import fast_fold
 from firewarden.listen.mention import Mention
 from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
 from firewarden.listen.pipeline import Envelope, Pipeline
 from firewarden.listen.simulated import demo_watch, to_mentions
 from firewarden.listen.store import LINKS
 from firewarden.listen.watch_service import WatchRecord, add_watch
-from firewarden.listen.watches import Watch
+from firewarden.listen.watches import Watch, WatchSet
 from firewarden.store.engine import make_engine, session_factory
 from firewarden.store.migrate import upgrade
 
@@ -67,11 +68,11 @@ def days_of_mentions(rate: float, vary: bool) -> Iterator[list[Mention]]:
         day += 1
 
 
-def setup(url: str) -> tuple[Engine, list[WatchRecord]]:
+def setup(url: str, watches: tuple[Watch, ...] = ()) -> tuple[Engine, list[WatchRecord]]:
     engine = make_engine(url)
     upgrade(engine)
     with session_factory(engine)() as s:
-        records = [add_watch(s, w) for w in (demo_watch(), *OTHER_WATCHES)]
+        records = [add_watch(s, w) for w in watches or (demo_watch(), *OTHER_WATCHES)]
         s.commit()
     return engine, records
 
@@ -146,7 +147,7 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         url = f"{pg_url}?options=-csearch_path%3D{schema}"
-        engine, records = setup(url)
+        engine, records = setup(url, tuple(Watch(name=b, keywords=(b,)) for b in brands))
         tag = uuid.uuid4().hex[:8]
         topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=8)
 
@@ -183,7 +184,9 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
             )
             for i in range(workers)
         ]
-        expected = len(mentions)  # every simulated mention names one brand once
+        # Watch-mention pairs to count.
+        ws = WatchSet([r.watch for r in records])
+        expected = sum(len(ws.match(m, fast_fold(m.text).text, m.language)) for m in mentions)
         while True:
             with engine.connect() as conn:
                 got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()

@@ -11,7 +11,7 @@ nor double-counts a mention. Works the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,32 @@ class Counted:
     reach: int
     followers: int
     reply_to_brand: bool
+
+
+#: Multi-row statements are sent in pages of these sizes only. A statement's text depends on
+#: its row count, and the drivers keep prepared statements per text (SQLite up to 128 per
+#: connection, each large): a handful of sizes keeps that memory small and flat.
+PAGE_SIZES = (256, 64, 16, 4, 1)
+
+
+def _pages(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+    i = 0
+    for size in PAGE_SIZES:
+        while len(rows) - i >= size:
+            yield rows[i : i + size]
+            i += size
+
+
+def _execute_paged(conn: Connection, stmt: Any, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """Execute ``stmt`` for every row, in fixed-size pages; returns any RETURNING rows."""
+    out: list[Any] = []
+    for page in _pages(rows):
+        result = conn.execution_options(insertmanyvalues_page_size=len(page)).execute(
+            stmt, list(page)
+        )
+        if result.returns_rows:
+            out.extend(result)
+    return out
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -98,7 +124,10 @@ def store_batch(
         stmt: Insert = _insert(conn, MENTIONS).on_conflict_do_nothing(
             index_elements=["platform", "platform_id"]
         )
-        conn.execute(stmt, list(mentions))
+        # A fixed order: concurrent workers then never wait on each other in a cycle.
+        _execute_paged(
+            conn, stmt, sorted(mentions, key=lambda r: (r["platform"], r["platform_id"]))
+        )
     new: list[Counted] = []
     if counted:
         by_key = {(c.watch_id, c.platform, c.platform_id): c for c in counted}
@@ -117,9 +146,9 @@ def store_batch(
                 "reach": c.reach,
                 "reply_to_brand": c.reply_to_brand,
             }
-            for c in by_key.values()
+            for c in sorted(by_key.values(), key=lambda c: (c.watch_id, c.platform, c.platform_id))
         ]
-        for r in conn.execute(stmt, rows):
+        for r in _execute_paged(conn, stmt, rows):
             new.append(by_key[(r[0], r[1], r[2])])
         add_to_buckets(conn, new, width)
     if cursors:
@@ -160,7 +189,7 @@ def add_to_buckets(conn: Connection, counted: Iterable[Counted], width: dt.timed
         }
         for (w, start), v in sorted(sums.items())  # a fixed order: no deadlocks between workers
     ]
-    conn.execute(stmt, rows)
+    _execute_paged(conn, stmt, rows)
 
 
 def save_cursors(conn: Connection, cursors: Mapping[str, str]) -> None:
