@@ -345,19 +345,45 @@ def _by_first_char(cues: list[str]) -> str:
     return "|".join(parts + [f"(?:{c})" for c in rest])
 
 
-def _combined() -> re.Pattern[str]:
+def _combined(ascii_only: bool = False) -> re.Pattern[str]:
     # One scan for every intent: each scan has a cost per character, so twelve separate scans
     # cost several times one scan over all the cues. Strong cues are tried before weak ones.
+    # ascii_only: without the cues holding a non-ASCII character (see _ASCII_ALL).
+    def keep(cue: str) -> bool:
+        return not ascii_only or cue.isascii()
+
     en: list[str] = []
     ja: list[str] = []
     for strong in (True, False):
         k = 0 if strong else 1
-        en.append(_by_first_char([c for name in INTENTS for c in _EN[name][k]]))
-        ja.append(_by_first_char([fold_pattern(c) for name in INTENTS for c in _JA[name][k]]))
+        en.append(_by_first_char([c for name in INTENTS for c in _EN[name][k] if keep(c)]))
+        ja_cues = [fold_pattern(c) for name in INTENTS for c in _JA[name][k]]
+        ja.append(_by_first_char([c for c in ja_cues if keep(c)]))
+    ja = [part for part in ja if part]  # an empty alternative would match everywhere
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(en)})(?![a-z0-9])|{'|'.join(ja)}")
 
 
 _ALL = _combined()
+#: The same scan without the cues that hold a non-ASCII character (Japanese cues, emoji).
+#: Every such character in a cue is a required literal, so on a text holding none of them
+#: those cues cannot match and this scan finds exactly what _ALL finds, with far fewer
+#: alternatives to try at each position.
+_ASCII_ALL = _combined(ascii_only=True)
+_CUE_CHARS = re.compile(
+    "["
+    + "".join(
+        sorted(
+            {
+                re.escape(ch)
+                for cues in (*_EN.values(), *_JA.values())
+                for c in (*cues[0], *cues[1])
+                for ch in fold_pattern(c)
+                if not ch.isascii()
+            }
+        )
+    )
+    + "]"
+)
 
 
 def _group_of(folded_text: str, m: re.Match[str]) -> tuple[str, bool] | None:
@@ -376,7 +402,8 @@ def detect_intents(folded_text: str) -> frozenset[str]:
     """
     found: set[str] = set()
     weak: dict[str, set[str]] = {}
-    for m in _ALL.finditer(folded_text):
+    scan = _ALL if _CUE_CHARS.search(folded_text) else _ASCII_ALL
+    for m in scan.finditer(folded_text):
         group = _group_of(folded_text, m)
         if group is None:
             continue
