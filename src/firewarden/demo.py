@@ -14,10 +14,14 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from firewarden.checks.context import Context
+
+if TYPE_CHECKING:
+    from firewarden.listen.demo_stream import DemoStream
 
 #: Invented drafts that show each part of the check; none is taken from the evaluation data.
 DEMO_DRAFTS: tuple[tuple[str, Context], ...] = (
@@ -188,8 +192,28 @@ def demo_command(
     app = create_app(current_config(), database_url=url, publisher_for=demo_publisher)
     stop = threading.Event()
     threading.Thread(target=_worker_loop, args=(url, stop), daemon=True).start()
+    stream = _start_mention_stream(url, f"http://{host}:{port}")
     click.echo(f"Web app: http://{host}:{port}/   (Ctrl+C stops it)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         stop.set()
+        if stream is not None:
+            stream.stop()
+
+
+def _start_mention_stream(url: str, base_url: str) -> DemoStream | None:
+    """Keep simulated mentions of the demo brand flowing, so the watch pages are alive."""
+    from firewarden.demo_seed import demo_org_id
+    from firewarden.listen.demo_stream import start_demo_stream
+    from firewarden.store.engine import make_engine, session_factory
+
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        org_id = demo_org_id(session)
+    stream = start_demo_stream(engine, org_id=org_id, base_url=base_url)
+    click.echo(
+        f"Listening: a simulated mention stream for “{stream.watch.name}” is running; a "
+        "firestorm breaks in about 8 minutes (Watches page)."
+    )
+    return stream
