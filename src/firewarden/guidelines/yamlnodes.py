@@ -18,6 +18,11 @@ from firewarden.errors import ConfigError
 
 Node = yaml.Node
 
+#: libyaml's loader when PyYAML was built with it: several times faster at start-up, with the
+#: same nodes and line marks. Documents it rejects are read again by the pure loader, so
+#: problems are reported with its messages.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -65,6 +70,12 @@ class Reader:
         self.constructor = yaml.SafeLoader("")
 
     def load(self, text: str) -> Node | None:
+        if _FAST_LOADER is not None:
+            try:
+                fast: Node | None = yaml.compose(text, Loader=_FAST_LOADER)
+                return fast
+            except yaml.YAMLError:
+                pass  # read again below for the pure loader's messages
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
