@@ -47,6 +47,8 @@ def test_stream_alerts_once_with_evidence(engine: Engine) -> None:
         assert load_cursor(conn, "sim") == str(len(ms))
     assert data["evidence"]["sample_mentions"] and data["evidence"]["top_posts"]
     assert data["explanations"][0]["series"]
+    assert data["explanations"][0]["evidence"] == data["evidence"]
+    assert first.explanations[0].evidence.sample_mentions
 
     # The same stream again (a source replaying after a restart): nothing new.
     again = Pipeline(engine, [rec])

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
 from firewarden.detect.series import Bucket, floor_time
-from firewarden.detect.types import Decision
+from firewarden.detect.types import Decision, Evidence
 from firewarden.detect.watch import WatchDetector
 from firewarden.listen.alerts import (
     Escalation,
@@ -168,13 +168,19 @@ class Pipeline:
         window = self._window(rec.id, since, end)
         terms, posts, samples = build_evidence(window, (*rec.watch.keywords, *rec.watch.products))
         evidence = {"top_terms": terms, "top_posts": posts, "sample_mentions": samples}
+        # The detector's explanations carry the evidence too (its documented slots).
+        found = Evidence(tuple(terms), tuple(posts), tuple(samples))
+        explained = tuple(
+            replace(e, evidence=found)
+            for e in (st.detector.explanations or (decision.explanation,))
+        )
         with self.engine.begin() as conn:
             alert_id = record_alert(
                 conn,
                 watch_id=rec.id,
                 org_id=rec.org_id,
                 decision=decision,
-                explanations=st.detector.explanations,
+                explanations=explained,
                 evidence=evidence,
             )
         if alert_id is None:
@@ -186,7 +192,7 @@ class Pipeline:
             level=decision.level.label,
             bucket_start=decision.timestamp,
             summary=decision.explanation.summary(),
-            explanations=st.detector.explanations or (decision.explanation,),
+            explanations=explained,
             url=alert_url(self.base_url, alert_id),
         )
         if self.escalation is not None:
