@@ -205,10 +205,26 @@ def _ambiguous_markers(folded: str, tags: tuple[Token, ...]) -> list[tuple[int, 
     return found
 
 
+#: One of these occurs (any case) in every match of _GIFT_EN.
+_GIFT_EN_WORDS = ("thank", "sent", "gift", "given", "c/o")
+
+
+def _may_hold_gift_en(text: str) -> bool:
+    """Whether _GIFT_EN can match: a cheap test that skips its scan on most posts.
+
+    Only on ASCII text: there, matching ignoring case is matching the lower-cased text.
+    Elsewhere case-insensitive matching also folds a few other letters (ſ, K), so scan.
+    """
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in _GIFT_EN_WORDS)
+
+
 def _gift_signs(narrowed: str) -> list[tuple[int, int]]:
     """Spans of phrases saying a brand gave the author something."""
     found = []
-    if "@" in narrowed:
+    if "@" in narrowed and _may_hold_gift_en(narrowed):
         found = [m.span() for m in _GIFT_EN.finditer(narrowed)]
     if not narrowed.isascii() and _GIFT_JA_GATE.search(narrowed):
         found += [m.span() for m in _GIFT_JA.finditer(narrowed)]
