@@ -161,7 +161,13 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
         except KeyboardInterrupt:
             stop.set()
             stats = Stats()
-        click.echo(_summary(stats, time.perf_counter() - started))
+        if queue:
+            click.echo(
+                f"{stats.received} mentions read, {stats.matched} matched a watch and went "
+                f"to the {workers} worker(s) (they print what they counted)"
+            )
+        else:
+            click.echo(_summary(stats, time.perf_counter() - started))
 
 
 def _run_distributed(
@@ -224,6 +230,7 @@ async def _publish(
                 if cursors:
                     with engine.begin() as conn:
                         save_cursors(conn, cursors)
+                stats.matched = publisher.matched
             elif all(t.done.is_set() for t in threads):
                 break
             for t in threads:

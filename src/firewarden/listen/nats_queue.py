@@ -118,7 +118,8 @@ class Publisher:
         self.records = list(watches)
         self.watchset = WatchSet([w.watch for w in watches])
         self.enricher = Enricher(limit=20_000)
-        self.published = 0
+        self.published = 0  # messages (a mention goes to each partition it matters to)
+        self.matched = 0  # mentions that matched a watch
 
     def partitions(self, m: Mention) -> set[int]:
         facts = self.enricher.facts(m.text, m.language)
@@ -130,7 +131,9 @@ class Publisher:
         pending = []
         cursors: dict[str, str] = {}
         for env in batch:
-            for k in sorted(self.partitions(env.mention)):
+            owners = self.partitions(env.mention)
+            self.matched += bool(owners)
+            for k in sorted(owners):
                 msg_id = f"{env.mention.key}:p{k}"
                 pending.append(
                     self.js.publish(
