@@ -26,6 +26,15 @@ class Field:
     tokens: tuple[Token, ...]
     #: The rule prefilter's keys of the folded text (:func:`text_keys`); None: not computed.
     keys: frozenset[str] | None = None
+    #: The texts of the tokens, built once for the detectors that look words up; None: not
+    #: computed (see :meth:`token_texts`).
+    words: frozenset[str] | None = None
+
+    def token_texts(self) -> frozenset[str]:
+        """The set of the field's token texts (folded words, hashtags, CJK characters)."""
+        if self.words is not None:
+            return self.words
+        return frozenset([t.text for t in self.tokens])
 
     @property
     def text(self) -> str:
@@ -65,11 +74,13 @@ class Draft:
 
 def analyse_field(name: str, original: str, language: str = "") -> Field:
     folded = fold(original)
+    tokens = tokenize(folded.text)
     return Field(
         name=name,
         original=original,
         folded=folded,
         language=language or detect_language(original),
-        tokens=tokenize(folded.text),
+        tokens=tokens,
         keys=text_keys(folded.text),
+        words=frozenset([t.text for t in tokens]),
     )

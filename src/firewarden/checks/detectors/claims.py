@@ -50,7 +50,7 @@ class ClaimsDetector:
         for field in draft.fields:
             # Japanese patterns only where there is Japanese, the English ones always.
             ja = has_japanese(field.text)
-            words = frozenset(t.text for t in field.tokens)
+            words = field.token_texts()
             yield from self._guarantees(
                 field, _run(p.GUARANTEE_EN, p.GUARANTEE_EN_WORDS, p.GUARANTEE_JA, words, ja)
             )

@@ -90,7 +90,7 @@ class PersonalDataDetector:
 
     def _field_findings(self, field: Field, brand: tuple[str, ...]) -> Iterator[Finding]:
         text = narrow(field.original)
-        words = frozenset(t.text for t in field.tokens)
+        words = field.token_texts()
         people = find_people(text, words)
         phones = find_phone_numbers(text)
         emails = list(_EMAIL.finditer(text)) if _may_hold_email(text) else []
