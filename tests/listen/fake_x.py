@@ -95,7 +95,8 @@ class FakeX:
             rules = [{"id": r["id"], "tag": r.get("tag", "")} for r in self.rules]
             line = {"data": t, "includes": self._includes([t]), "matching_rules": rules}
             yield json.dumps(line).encode() + b"\r\n"
-            yield b"\r\n"
+            # Keep-alives; enough of them to fill tweepy's 512-byte read at once.
+            yield b"\r\n" * 256
         while not self.http.stopping.is_set():
             yield b"\r\n"
             time.sleep(0.2)
