@@ -345,10 +345,16 @@ def _by_first_char(cues: list[str]) -> str:
     return "|".join(parts + [f"(?:{c})" for c in rest])
 
 
-def _combined(ascii_only: bool = False) -> re.Pattern[str]:
+#: What a text must hold for each pure-ASCII Japanese cue to match (a required literal).
+#: A new ASCII Japanese cue needs an entry here (KeyError at import otherwise).
+_JA_ASCII_NEEDS = {r"\d+\s*%\s*off": "%", r"(?<![a-z])ww+(?![a-z.])": "ww"}
+
+
+def _combined(ascii_only: bool = False, english_only: bool = False) -> re.Pattern[str]:
     # One scan for every intent: each scan has a cost per character, so twelve separate scans
     # cost several times one scan over all the cues. Strong cues are tried before weak ones.
-    # ascii_only: without the cues holding a non-ASCII character (see _ASCII_ALL).
+    # ascii_only: without the cues holding a non-ASCII character (see _ASCII_ALL);
+    # english_only: without any Japanese cue (see _ENGLISH_ALL).
     def keep(cue: str) -> bool:
         return not ascii_only or cue.isascii()
 
@@ -358,9 +364,10 @@ def _combined(ascii_only: bool = False) -> re.Pattern[str]:
         k = 0 if strong else 1
         en.append(_by_first_char([c for name in INTENTS for c in _EN[name][k] if keep(c)]))
         ja_cues = [fold_pattern(c) for name in INTENTS for c in _JA[name][k]]
-        ja.append(_by_first_char([c for c in ja_cues if keep(c)]))
+        ja.append(_by_first_char([c for c in ja_cues if keep(c) and not english_only]))
     ja = [part for part in ja if part]  # an empty alternative would match everywhere
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(en)})(?![a-z0-9])|{'|'.join(ja)}")
+    en_part = rf"(?<![a-z0-9])(?:{'|'.join(en)})(?![a-z0-9])"
+    return re.compile("|".join([en_part, *ja]))
 
 
 _ALL = _combined()
@@ -369,6 +376,19 @@ _ALL = _combined()
 #: those cues cannot match and this scan finds exactly what _ALL finds, with far fewer
 #: alternatives to try at each position.
 _ASCII_ALL = _combined(ascii_only=True)
+#: And without the few pure-ASCII Japanese cues, for texts lacking what they need: these
+#: cues are not behind the English word boundary, so they were tried at every position.
+_ENGLISH_ALL = _combined(ascii_only=True, english_only=True)
+_JA_ASCII_GATES = tuple(
+    sorted(
+        {
+            _JA_ASCII_NEEDS[fold_pattern(c)]
+            for cues in _JA.values()
+            for c in (*cues[0], *cues[1])
+            if fold_pattern(c).isascii()
+        }
+    )
+)
 _CUE_CHARS = re.compile(
     "["
     + "".join(
@@ -402,7 +422,12 @@ def detect_intents(folded_text: str) -> frozenset[str]:
     """
     found: set[str] = set()
     weak: dict[str, set[str]] = {}
-    scan = _ALL if _CUE_CHARS.search(folded_text) else _ASCII_ALL
+    if _CUE_CHARS.search(folded_text):
+        scan = _ALL
+    elif any(g in folded_text for g in _JA_ASCII_GATES):
+        scan = _ASCII_ALL
+    else:
+        scan = _ENGLISH_ALL
     for m in scan.finditer(folded_text):
         group = _group_of(folded_text, m)
         if group is None:
