@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from firewarden.listen.enrich import Enricher, enrich, reach, text_facts
-from firewarden.listen.fastfold import fast_fold
 from firewarden.listen.mention import Mention
 from firewarden.listen.sentiment import load_sentiment_model, sentiment
 from firewarden.text.normalize import fold
@@ -78,26 +74,3 @@ def test_enricher_caches_by_text() -> None:
     e.facts("b")
     e.facts("c")  # over the limit: the cache starts over
     assert e.misses == 3
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aBc d1!@$|.-_ ｱｶﾞﾊﾟアイあ漢\u200bﬁÀé3 ")), max_size=40))
-def test_fast_fold_equals_fold(text: str) -> None:
-    assert fast_fold(text) == fold(text)
-
-
-def test_fast_fold_equals_fold_on_shared_corpora() -> None:
-    paths = sorted(SHARED.glob("data/**/*.csv")) + sorted(SHARED.glob("data/**/*.tsv"))
-    paths += sorted(SHARED.glob("data/tweeteval/**/*.txt"))
-    if not paths:
-        pytest.skip(f"shared data not found beside the repository ({SHARED})")
-    n = 0
-    for path in paths:
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-            for n_line, row in enumerate(csv.reader(fh)):
-                if n_line >= 2000:
-                    break
-                for cell in row:
-                    n += 1
-                    assert fast_fold(cell) == fold(cell), cell
-    assert n > 1000

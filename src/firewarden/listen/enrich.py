@@ -18,11 +18,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from firewarden.listen.fastfold import fast_fold
 from firewarden.listen.mention import Mention
 from firewarden.listen.sentiment import sentiment
 from firewarden.text.language import detect_language
-from firewarden.text.normalize import Folded, fold_pattern
+from firewarden.text.normalize import Folded, fold, fold_pattern
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "delivery": ("delivery", "deliver", "delivered", "shipping", "shipment", "courier",
@@ -139,7 +138,7 @@ def offensive(folded: Folded, language: str) -> bool:
 
 def text_facts(text: str, language: str = "") -> TextFacts:
     """Fold, identify the language and read sentiment, offensiveness and complaint topics."""
-    folded = fast_fold(text)
+    folded = fold(text)
     lang = language if language in ("en", "ja") else detect_language(text)
     f = folded.text
     return TextFacts(

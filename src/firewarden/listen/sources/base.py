@@ -48,13 +48,13 @@ Keep = Callable[[Mention], bool]
 def watch_filter(watches: Sequence[Watch]) -> Keep:
     """Keep the mentions that match one of ``watches`` (for sources that see everything,
     like a firehose or a public timeline: only candidates go on to the pipeline)."""
-    from firewarden.listen.fastfold import fast_fold
     from firewarden.text.language import detect_language
+    from firewarden.text.normalize import fold
 
     ws = WatchSet(watches)
 
     def keep(m: Mention) -> bool:
-        return bool(ws.match(m, fast_fold(m.text).text, m.language or detect_language(m.text)))
+        return bool(ws.match(m, fold(m.text).text, m.language or detect_language(m.text)))
 
     return keep
 
