@@ -31,7 +31,6 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
-from firewarden.listen.fastfold import fast_fold
 from firewarden.listen.mention import Mention
 from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
 from firewarden.listen.pipeline import Envelope, Pipeline
@@ -41,6 +40,7 @@ from firewarden.listen.watch_service import WatchRecord, add_watch
 from firewarden.listen.watches import Watch, WatchSet
 from firewarden.store.engine import make_engine, session_factory
 from firewarden.store.migrate import upgrade
+from firewarden.text.normalize import fold
 
 OTHER_WATCHES = (
     Watch(name="Zephyr Air", keywords=("Zephyr Air", "ゼファー航空"), handles=("@zephyrair",)),
@@ -186,7 +186,7 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         ]
         # Watch-mention pairs to count.
         ws = WatchSet([r.watch for r in records])
-        expected = sum(len(ws.match(m, fast_fold(m.text).text, m.language)) for m in mentions)
+        expected = sum(len(ws.match(m, fold(m.text).text, m.language)) for m in mentions)
         while True:
             with engine.connect() as conn:
                 got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()
