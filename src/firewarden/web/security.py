@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "delete_published": frozenset({"admin", "author", "legal"}),
     "manage_accounts": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
+    "manage_watches": frozenset({"admin"}),  # like social accounts: the company's set-up
+    "alert_status": REVIEWERS,  # acknowledge, close or reopen a listening alert
 }
 
 #: How an action is described in "you cannot ..." messages.
@@ -51,6 +53,8 @@ ACTION_WORDS: dict[str, str] = {
     "delete_published": "delete published posts",
     "manage_accounts": "add social accounts",
     "manage_users": "manage users and roles",
+    "manage_watches": "add, change or remove watches",
+    "alert_status": "acknowledge, close or reopen alerts",
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from firewarden.errors import InputError
 from firewarden.listen.watch_service import WatchRecord, get_watch
 from firewarden.store.engine import session_factory
+from firewarden.web import watch_config
 from firewarden.web import watch_queries as q
 from firewarden.web.app import WebApp, web_of
 from firewarden.web.deps import ApiError, ApiRead, PageRead
@@ -35,6 +36,8 @@ from firewarden.web.watch_views import (
 )
 
 router = APIRouter()
+# Configuration routes first: "/watches/new" must not be read as the watch id "new".
+router.include_router(watch_config.router)
 #: How many of the last buckets the chart's text table shows.
 TABLE_ROWS = 12
 
