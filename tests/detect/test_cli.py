@@ -46,7 +46,7 @@ def test_detect_series_errors_name_the_line(tmp_path: Path) -> None:
         assert expected in res.output
         assert "Traceback" not in res.output
     res = runner.invoke(cli, ["detect", "series", str(tmp_path / "missing.csv")])
-    assert res.exit_code == 2 and "cannot read" in res.output
+    assert res.exit_code == 2 and "does not exist" in res.output
 
 
 def test_simulate_firestorm_counts_feed_detect_series(tmp_path: Path) -> None:
@@ -77,3 +77,13 @@ def test_simulate_firestorm_counts_feed_detect_series(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0
     assert '"sentiment"' in mentions.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_detect_series_bad_input_leaves_no_output_file(tmp_path: Path) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(cli, ["detect", "series", str(src), "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert not out.exists()
+    assert not (tmp_path / "out.csv.part").exists()

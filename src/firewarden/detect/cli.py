@@ -22,7 +22,7 @@ def detect_group() -> None:
 
 
 @detect_group.command("series")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_path",
@@ -62,9 +62,13 @@ def series_command(file: Path, out_path: Path | None, direction: str, counts: bo
         alerts = write_decisions(sys.stdout, rows())
     else:
         tmp = out_path.with_name(out_path.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            alerts = write_decisions(out, rows())
-        tmp.replace(out_path)  # no half-written output if the input turns out to be bad
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as out:
+                alerts = write_decisions(out, rows())
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # no half-written output if the input turns out bad
+            raise
+        tmp.replace(out_path)
         click.echo(f"wrote {out_path} ({alerts} alerts)", err=True)
 
 
