@@ -130,3 +130,15 @@ def test_init_writes_a_config_and_pack_that_load(runner: CliRunner, tmp_path: Pa
     config = tmp_path / "acme" / "firewarden.toml"
     checked = runner.invoke(cli, ["--config", str(config), "check", BENIGN])
     assert checked.exit_code == 0, checked.output
+
+
+def test_guidelines_commands_use_the_configured_company_pack(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(cli, ["init", str(tmp_path / "acme")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "acme")  # firewarden.toml is found in the current folder
+    listed = runner.invoke(cli, ["guidelines", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "acme." in listed.output  # the starter pack's rules are layered in
+    tested = runner.invoke(cli, ["guidelines", "test"])
+    assert tested.exit_code == 0, tested.output

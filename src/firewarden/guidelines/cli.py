@@ -44,12 +44,16 @@ def lint_command(paths: Sequence[Path]) -> None:
 def test_command(paths: Sequence[Path], no_builtin: bool, verbose: bool) -> None:
     """Run the examples embedded in every active rule through the check.
 
-    PATHS are company packs layered over the built-in packs; with none, the built-in packs are
-    tested. Exit status: 1 if any example fails.
+    PATHS are company packs layered over the built-in packs; with none, the packs named in
+    firewarden.toml (if any) and the built-in packs are tested. Exit status: 1 if any example
+    fails.
     """
     from firewarden.checks.detectors import default_detectors
+    from firewarden.cli import current_config
     from firewarden.guidelines.examples import run_examples
     from firewarden.guidelines.loader import builtin_guidelines, load_guidelines
+
+    paths = list(paths) or list(current_config().guideline_packs)
 
     if paths or no_builtin:
         guidelines = load_guidelines(list(paths), builtin=not no_builtin)
@@ -69,10 +73,14 @@ def test_command(paths: Sequence[Path], no_builtin: bool, verbose: bool) -> None
               help="A company pack (file or folder) layered over the built-in packs.")  # fmt: skip
 @click.option("--handle", default="", help="Show the rules as they apply to this account.")
 def list_command(paths: Sequence[Path], handle: str) -> None:
-    """List the rules: id, category, severity, language and the pack each came from."""
+    """List the rules: id, category, severity, language and the pack each came from.
+
+    Without --guidelines, the packs named in firewarden.toml (if any) are layered in.
+    """
+    from firewarden.cli import current_config
     from firewarden.guidelines.loader import load_layered
 
-    layered = load_layered(list(paths))
+    layered = load_layered(list(paths) or list(current_config().guideline_packs))
     errors = [p for p in layered.problems if p.level == "error"]
     if errors:
         raise errors[0].to_error(len(errors) - 1)
