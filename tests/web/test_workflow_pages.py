@@ -248,3 +248,11 @@ def test_tokens_are_created_once_and_revoked(
         "GET", "/api/v1/me", headers={"Authorization": f"Bearer {token.group(1)}"}
     )
     assert gone.status_code == 401
+
+
+def test_audit_trail_names_people_not_ids(client_for: Callable[..., Client], world: World) -> None:
+    author = client_for("author")
+    draft = _compose(author, world, "Our new store opens in Sapporo on Friday.")
+    trail = author.get(f"/drafts/{draft}").text.split('id="trail-heading"', 1)[1]
+    assert "Author draft.created" in trail
+    assert f"user:{world.users['author']}" not in trail

@@ -130,9 +130,16 @@ def show(request: Request, draft_id: int, me: PageRead) -> Response:
         people += [d.user_id for d in overview.decisions + overview.earlier_decisions]
         people += [a.user_id for a in overview.accepted_findings]
         people += [c.user_id for c in overview.comments]
-        names = user_names(session, people)
         trail = audit_trail(session, org_id=me.org_id, draft_id=draft_id)
+        trail_users = {
+            e.actor: int(e.actor[5:])
+            for e in trail
+            if e.actor.startswith("user:") and e.actor[5:].isdigit()
+        }
+        names = user_names(session, people + list(trail_users.values()))
         versions = versions_of(session, org_id=me.org_id, draft_id=draft_id)
+    # The audit log records "user:N"; show people's names (other actors, e.g. the worker, as is).
+    actors = {actor: names.get(uid, actor) for actor, uid in trail_users.items()}
     targets = [accounts[i] for i in overview.version.target_ids if i in accounts]
     reports = [
         (
@@ -154,6 +161,7 @@ def show(request: Request, draft_id: int, me: PageRead) -> Response:
         reports=reports,
         names=names,
         trail=trail,
+        actors=actors,
         versions=versions,
         wrong_account=wrong_account_flagged(r.data for r in overview.reports),
         confirm_handles=handles_to_confirm(targets, accounts.values()),
