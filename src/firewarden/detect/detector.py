@@ -77,6 +77,7 @@ class DetectorConfig:
     rare_gap: int = 300
     rarity_run: int = 10
     rarity_clip: float = 20.0
+    rarity_learn: int = 200
     #: Novel patterns (see :mod:`firewarden.detect.context`; direction ``both`` only, as a
     #: pattern has no direction): when the mean novelty of the last ``context_smooth``
     #: points reaches ``novel_alert`` (a share of never-seen contexts) and ``novel_ratio``
@@ -91,6 +92,12 @@ class DetectorConfig:
     context_smooth: int = 5
     novel_alert: float = 0.6
     novel_ratio: float = 16.0
+    #: Coarse scale (direction ``both`` only): a second detector watches the mean of each
+    #: block of ``coarse`` points (0 = off), deciding when a block completes; its alerts
+    #: count as the series' own, at most once per ``rare_gap`` points after any alert,
+    #: and do not start the main cooldown. Slow changes and denser spikes stand out once
+    #: the noise is averaged. Chosen on the NAB dev half.
+    coarse: int = 16
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -107,7 +114,26 @@ WATCH_CONFIG = DetectorConfig(
     crisis=14.0,
     rarity=False,
     context=False,
+    coarse=0,
 )
+
+
+def _coarse_config(cfg: DetectorConfig) -> DetectorConfig:
+    """The coarse-scale detector's parameters: the same model on block means (which are not
+    counts), without novel patterns or the rarity gate (its tail would need hundreds of
+    blocks to learn); gaps and episode lengths are converted from points to blocks."""
+    k = cfg.coarse
+    return replace(
+        cfg,
+        coarse=0,
+        counts=False,
+        context=False,
+        rarity=False,
+        cooldown=max(cfg.cooldown // k, 1),
+        rare_gap=max(cfg.rare_gap // k, 1),
+        end_quiet=max(cfg.end_quiet // k, 4),
+        relearn_after=max(cfg.relearn_after // k, 8),
+    )
 
 
 class SeriesDetector:
@@ -138,8 +164,8 @@ class SeriesDetector:
         self._silent = False
         self._a_cal = alpha(cfg.calibration_halflife)
         self._mean_surprise = 0.01  # rate of surprises >= 2 (1 % under the model)
-        self._tail_point = RecentTail(cfg.rarity_window, cfg.rarity_tail)
-        self._tail_run = RecentTail(cfg.rarity_window, cfg.rarity_tail)
+        self._tail_point = RecentTail(cfg.rarity_window, cfg.rarity_tail, cfg.rarity_learn)
+        self._tail_run = RecentTail(cfg.rarity_window, cfg.rarity_tail, cfg.rarity_learn)
         self._run: deque[float] = deque(maxlen=max(cfg.rarity_run, 1))
         self._run_sum = 0.0
         self._context = (
@@ -157,6 +183,12 @@ class SeriesDetector:
         self._novelty_sum = 0.0
         self._last_novel = -(10**9)
         self._novelty_rate = 0.0
+        self._coarse: SeriesDetector | None = None
+        self._block_sum = 0.0
+        self._block_len = 0
+        self._last_coarse = -(10**9)
+        if cfg.coarse > 1 and cfg.direction is Direction.BOTH:
+            self._coarse = SeriesDetector(_coarse_config(cfg), name)
 
     @property
     def level(self) -> AlertLevel:
@@ -294,10 +326,25 @@ class SeriesDetector:
                 alert = novel = True
                 shown = max(self._level, AlertLevel.WATCH)
                 self._last_novel = self._n
-        if alert and not novel:
+        coarse = self._coarse_alert(ts, x) if self._coarse is not None else None
+        by_coarse = False
+        if (
+            coarse is not None
+            and not alert
+            and self._n - max(self._last_alert, self._last_novel, self._last_coarse) > cfg.rare_gap
+        ):
+            # The block just completed departs from the expected block mean: a slow change
+            # or a change of spike density that no single point shows. Like a pattern, it
+            # opens no episode and leaves the main cooldown alone.
+            alert = by_coarse = True
+            shown = max(self._level, AlertLevel.WATCH)
+            self._last_coarse = self._n
+        if alert and not novel and not by_coarse:
             self._last_alert = self._n
             self._last_alert_level = level
-        if alert:
+        if by_coarse and coarse is not None:
+            explanation = replace(coarse, level=shown)
+        elif alert:
             rising = z > 0 if point >= shift else self._cusum_up >= self._cusum_down
             explanation = Explanation(
                 series=self.name,
@@ -315,6 +362,19 @@ class SeriesDetector:
         if self._interval:
             self._base.remember(x, *season_slot(ts, self._interval))
         return Decision(ts, shown, score, alert, explanation)
+
+    def _coarse_alert(self, ts: datetime, x: float) -> Explanation | None:
+        """Feed the coarse detector; its explanation when a completed block alerts."""
+        assert self._coarse is not None
+        self._block_sum += x
+        self._block_len += 1
+        if self._block_len < self.config.coarse:
+            return None
+        mean = self._block_sum / self._block_len
+        self._block_sum = 0.0
+        self._block_len = 0
+        decision = self._coarse.update(ts, mean)
+        return decision.explanation if decision.alert else None
 
     def _novelty_mean(self, x: float) -> float:
         """Mean novelty of the last ``context_smooth`` points (this one included)."""
