@@ -8,6 +8,10 @@ Each point is compared with the baseline learned from the points before it
 * a lasting shift (a CUSUM of standardised departures), for rises that build slowly and for
   changes of level or behaviour.
 
+Generic series (direction ``both``) are also watched at a coarse scale: the same model on
+the means of blocks of ``coarse`` points, deciding when a block completes (a small lasting
+shift is invisible point by point but clear once the noise is averaged).
+
 An episode alerts once, at its first point, and again only when it escalates
 (``watch`` -> ``warning`` -> ``crisis``). While it lasts the baseline is frozen so the episode
 cannot teach the baseline that it is normal; if it lasts longer than ``relearn_after`` points
