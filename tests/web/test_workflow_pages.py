@@ -256,3 +256,15 @@ def test_audit_trail_names_people_not_ids(client_for: Callable[..., Client], wor
     trail = author.get(f"/drafts/{draft}").text.split('id="trail-heading"', 1)[1]
     assert "Author draft.created" in trail
     assert f"user:{world.users['author']}" not in trail
+
+
+def test_an_empty_comment_is_reported_as_an_error(
+    client_for: Callable[..., Client], world: World
+) -> None:
+    author = client_for("author")
+    draft = _compose(author, world, "Our new store opens in Sapporo on Friday.")
+    author.get(f"/drafts/{draft}")
+    response = author.form(f"/drafts/{draft}/comment", {"body": "   "})
+    assert response.status_code == 303
+    page = author.get(f"/drafts/{draft}").text
+    assert 'class="flash error"' in page and "comment is empty" in page

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from firewarden.errors import FirewardenError
+from firewarden.errors import FirewardenError, InputError
 from firewarden.review import service
 from firewarden.review.common import current_version, get_draft
 from firewarden.review.queries import draft_overview
@@ -150,7 +150,10 @@ async def accept_finding(request: Request, draft_id: int, me: PageAcceptFinding)
         try:
             start, end = int(form.get("start", "")), int(form.get("end", ""))
         except ValueError:
-            return "Nothing accepted: the finding's position is missing."
+            raise InputError(
+                "nothing accepted: the finding's position is missing",
+                hint="use the Accept button beside the finding",
+            ) from None
         with web.sessions() as s:
             service.accept_finding(
                 s,
@@ -177,7 +180,7 @@ async def comment(request: Request, draft_id: int, me: PageComment) -> Response:
     def run() -> str:
         body = form.get("body", "").strip()
         if not body:
-            return "Nothing to add: the comment was empty."
+            raise InputError("nothing added: the comment is empty", hint="write the comment first")
         with web.sessions() as s:
             service.add_comment(
                 s, org_id=me.org_id, draft_id=draft_id, user_id=me.user_id, body=body, now=web.now()
