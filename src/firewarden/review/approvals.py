@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firewarden.accounts.service import perspective_tags
+from firewarden.errors import InputError
 from firewarden.review import audit
 from firewarden.review.common import (
     AUTHORS,
@@ -211,6 +212,8 @@ def add_comment(
     require_role(
         session, org_id=org_id, user_id=user_id, allowed=REVIEWERS | AUTHORS, action="comment"
     )
+    if not body.strip():
+        raise InputError("nothing added: the comment is empty", where="body", hint="write it first")
     draft = get_draft(session, org_id=org_id, draft_id=draft_id)
     row = Comment(
         org_id=org_id,

@@ -16,18 +16,17 @@ from sqlalchemy.orm import Session
 
 from firewarden.accounts.service import add_social_account, set_perspective_tags
 from firewarden.checks.context import Context
-from firewarden.review import service
 from firewarden.review.common import current_version, get_draft
 from firewarden.review.queries import draft_overview
 from firewarden.store.tables import Publication
 from firewarden.web import api_models as m
+from firewarden.web import draft_actions as actions
 from firewarden.web.app import WebApp, web_of
 from firewarden.web.deps import (
     ApiAcceptFinding,
     ApiCheck,
     ApiComment,
     ApiDeletePublished,
-    ApiError,
     ApiManageAccounts,
     ApiManageUsers,
     ApiOverride,
@@ -38,8 +37,8 @@ from firewarden.web.deps import (
     ApiWrite,
     DbSession,
 )
+from firewarden.web.draft_actions import DraftActions
 from firewarden.web.reads import accounts_of, audit_page, draft_page, members_of, versions_of
-from firewarden.web.review import approve_guarded, schedule_guarded
 from firewarden.web.security import Principal
 from firewarden.web.tokens import create_token, list_tokens, revoke_token
 from firewarden.web.users import invite
@@ -146,29 +145,19 @@ def create_draft(
     body: m.DraftIn, request: Request, me: ApiWrite, session: DbSession
 ) -> m.DraftDetail:
     web = web_of(request)
-    draft = service.create_draft(
+    draft_id, _ = actions.create_draft(
         session,
-        org_id=me.org_id,
-        author_id=me.user_id,
+        web,
+        me,
         text=body.text,
         targets=body.targets,
         attachments=body.attachments,
         scheduled_at=body.scheduled_at,
         sponsored=body.sponsored,
-        now=web.now(),
+        submit=body.submit,
     )
-    if body.submit:
-        service.submit_for_review(
-            session,
-            org_id=me.org_id,
-            draft_id=draft.id,
-            user_id=me.user_id,
-            now=web.now(),
-            check=web.check,
-            events=web.events(),
-        )
     session.commit()
-    return _detail(session, web, me, draft.id)
+    return _detail(session, web, me, draft_id)
 
 
 @router.get("/drafts/{draft_id}", response_model=m.DraftDetail, summary="One draft")
@@ -184,26 +173,15 @@ def edit(
     me: ApiWrite,
     session: DbSession,
 ) -> m.DraftDetail:
-    web = web_of(request)
-    extra: dict[str, Any] = {}
-    if "scheduled_at" in body.model_fields_set:
-        extra["scheduled_at"] = body.scheduled_at
-    service.edit_draft(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
+    keep = "scheduled_at" not in body.model_fields_set
+    _actions(request, session, me, draft_id).edit(
         text=body.text,
         attachments=body.attachments,
         targets=body.targets,
         sponsored=body.sponsored,
-        now=web.now(),
-        check=web.check,
-        events=web.events(),
-        **extra,
+        scheduled_at=actions.KEEP if keep else body.scheduled_at,
     )
-    session.commit()
-    return _detail(session, web, me, draft_id)
+    return _step(request, session, me, draft_id)
 
 
 @router.get("/drafts/{draft_id}/versions", response_model=list[m.VersionOut])
@@ -223,6 +201,10 @@ def publications(draft_id: int, me: ApiRead, session: DbSession) -> list[m.Publi
     return [_publication(p) for p in rows]
 
 
+def _actions(request: Request, session: Session, me: Principal, draft_id: int) -> DraftActions:
+    return DraftActions(session, web_of(request), me, draft_id)
+
+
 def _step(request: Request, session: Session, me: Principal, draft_id: int) -> m.DraftDetail:
     session.commit()
     return _detail(session, web_of(request), me, draft_id)
@@ -230,16 +212,7 @@ def _step(request: Request, session: Session, me: Principal, draft_id: int) -> m
 
 @router.post("/drafts/{draft_id}/submit", response_model=m.DraftDetail)
 def submit(draft_id: int, request: Request, me: ApiWrite, session: DbSession) -> m.DraftDetail:
-    web = web_of(request)
-    service.submit_for_review(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        now=web.now(),
-        check=web.check,
-        events=web.events(),
-    )
+    _actions(request, session, me, draft_id).submit()
     return _step(request, session, me, draft_id)
 
 
@@ -251,7 +224,9 @@ def approve(
     me: ApiReview,
     session: DbSession,
 ) -> m.DraftDetail:
-    approve_guarded(session, web_of(request), me, draft_id, body.account_confirmed, body.comment)
+    _actions(request, session, me, draft_id).approve(
+        account_confirmed=body.account_confirmed, comment=body.comment
+    )
     return _step(request, session, me, draft_id)
 
 
@@ -263,14 +238,7 @@ def reject(
     me: ApiReview,
     session: DbSession,
 ) -> m.DraftDetail:
-    service.reject(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        reason=body.reason,
-        now=web_of(request).now(),
-    )
+    _actions(request, session, me, draft_id).reject(body.reason)
     return _step(request, session, me, draft_id)
 
 
@@ -282,17 +250,8 @@ def accept_finding(
     me: ApiAcceptFinding,
     session: DbSession,
 ) -> m.DraftDetail:
-    service.accept_finding(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        rule_id=body.rule_id,
-        start=body.start,
-        end=body.end,
-        field=body.field,
-        reason=body.reason,
-        now=web_of(request).now(),
+    _actions(request, session, me, draft_id).accept_finding(
+        rule_id=body.rule_id, start=body.start, end=body.end, field=body.field, reason=body.reason
     )
     return _step(request, session, me, draft_id)
 
@@ -305,16 +264,7 @@ def comment(
     me: ApiComment,
     session: DbSession,
 ) -> m.DraftDetail:
-    if not body.body.strip():
-        raise ApiError(400, "the comment is empty", where="body")
-    service.add_comment(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        body=body.body,
-        now=web_of(request).now(),
-    )
+    _actions(request, session, me, draft_id).comment(body.body)
     return _step(request, session, me, draft_id)
 
 
@@ -326,16 +276,7 @@ def override(
     me: ApiOverride,
     session: DbSession,
 ) -> m.DraftDetail:
-    web = web_of(request)
-    service.override(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        admin_id=me.user_id,
-        reason=body.reason,
-        policy=web.policy,
-        now=web.now(),
-    )
+    _actions(request, session, me, draft_id).override(body.reason)
     return _step(request, session, me, draft_id)
 
 
@@ -348,16 +289,14 @@ def schedule(
     session: DbSession,
 ) -> m.DraftDetail:
     """Queue an approved draft; nothing is sent before the undo window has passed."""
-    schedule_guarded(session, web_of(request), me, draft_id, body.confirm_handles)
+    _actions(request, session, me, draft_id).schedule(body.confirm_handles)
     return _step(request, session, me, draft_id)
 
 
 @router.post("/drafts/{draft_id}/cancel", response_model=m.DraftDetail)
 def cancel(draft_id: int, request: Request, me: ApiSchedule, session: DbSession) -> m.DraftDetail:
     """Take a scheduled draft off the queue (inside the undo window, or any time before)."""
-    service.cancel_schedule(
-        session, org_id=me.org_id, draft_id=draft_id, user_id=me.user_id, now=web_of(request).now()
-    )
+    _actions(request, session, me, draft_id).cancel()
     return _step(request, session, me, draft_id)
 
 
@@ -369,22 +308,13 @@ def withdraw(
     me: ApiSchedule,
     session: DbSession,
 ) -> m.DraftDetail:
-    service.withdraw(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        reason=body.reason,
-        now=web_of(request).now(),
-    )
+    _actions(request, session, me, draft_id).withdraw(body.reason)
     return _step(request, session, me, draft_id)
 
 
 @router.post("/drafts/{draft_id}/retry", response_model=m.DraftDetail)
 def retry(draft_id: int, request: Request, me: ApiSchedule, session: DbSession) -> m.DraftDetail:
-    service.retry(
-        session, org_id=me.org_id, draft_id=draft_id, user_id=me.user_id, now=web_of(request).now()
-    )
+    _actions(request, session, me, draft_id).retry()
     return _step(request, session, me, draft_id)
 
 
@@ -398,16 +328,7 @@ def delete_published(
 ) -> dict[str, Any]:
     """Saves an evidence snapshot of each published copy, deletes it, and proposes a
     follow-up post (in the draft's language) to edit and submit as a new draft."""
-    web = web_of(request)
-    result = service.delete_published(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        reason=body.reason,
-        publisher_for=web.publisher_for,
-        now=web.now(),
-    )
+    result = _actions(request, session, me, draft_id).delete_published(body.reason)
     draft = get_draft(session, org_id=me.org_id, draft_id=draft_id)
     return {
         "draft_id": result.draft_id,

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from firewarden.errors import FirewardenError
-from firewarden.review import service
 from firewarden.review.queries import audit_trail, draft_overview
 from firewarden.review.removal import follow_up_text
 from firewarden.review.states import State
+from firewarden.web import draft_actions as actions
 from firewarden.web.app import web_of
 from firewarden.web.deps import PageRead, PageWrite
 from firewarden.web.diffing import word_diff
+from firewarden.web.draft_actions import DraftActions
 from firewarden.web.forms import draft_fields
 from firewarden.web.guard import handles_to_confirm, wrong_account_flagged
 from firewarden.web.reads import accounts_of, draft_page, user_names, versions_of
@@ -75,31 +76,18 @@ async def create(request: Request, me: PageWrite) -> Response:
     try:
         fields = draft_fields(form)
         with web.sessions() as session:
-            draft = service.create_draft(
+            draft_id, message = actions.create_draft(
                 session,
-                org_id=me.org_id,
-                author_id=me.user_id,
+                web,
+                me,
                 text=fields.text,
                 targets=fields.targets,
                 attachments=fields.attachments,
                 scheduled_at=fields.scheduled_at,
                 sponsored=fields.sponsored,
-                now=web.now(),
+                submit=form.get("submit") == "review",
             )
-            message = f"Draft {draft.id} saved."
-            if form.get("submit") == "review":
-                level = service.submit_for_review(
-                    session,
-                    org_id=me.org_id,
-                    draft_id=draft.id,
-                    user_id=me.user_id,
-                    now=web.now(),
-                    check=web.check,
-                    events=web.events(),
-                )
-                message = f"Draft {draft.id} sent for review (risk: {level.label})."
             session.commit()
-            draft_id = draft.id
     except FirewardenError as exc:
         flash(request, "error", exc.message, exc.hint)
         with web.sessions() as session:
@@ -196,22 +184,15 @@ async def edit(request: Request, draft_id: int, me: PageWrite) -> Response:
     try:
         fields = draft_fields(form)
         with web.sessions() as session:
-            version = service.edit_draft(
-                session,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                user_id=me.user_id,
+            message = DraftActions(session, web, me, draft_id).edit(
                 text=fields.text,
                 attachments=fields.attachments,
                 targets=fields.targets,
                 scheduled_at=fields.scheduled_at,
                 sponsored=fields.sponsored,
-                now=web.now(),
-                check=web.check,
-                events=web.events(),
             )
             session.commit()
-            flash(request, "ok", f"Saved as version {version.number}.")
+            flash(request, "ok", message)
     except FirewardenError as exc:
         flash(request, "error", exc.message, exc.hint)
         return RedirectResponse(f"/drafts/{draft_id}/edit", status_code=303)

@@ -4,15 +4,14 @@ published post with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from firewarden.errors import FirewardenError, InputError
-from firewarden.review import service
 from firewarden.review.common import current_version, get_draft
-from firewarden.review.queries import draft_overview
-from firewarden.web.app import WebApp, web_of
+from firewarden.web.app import web_of
 from firewarden.web.deps import (
     PageAcceptFinding,
     PageComment,
@@ -22,13 +21,7 @@ from firewarden.web.deps import (
     PageSchedule,
     PageWrite,
 )
-from firewarden.web.guard import (
-    handles_to_confirm,
-    require_account_confirmation,
-    require_handles,
-    wrong_account_flagged,
-)
-from firewarden.web.reads import accounts_of
+from firewarden.web.draft_actions import DraftActions
 from firewarden.web.render import act, flash, page
 from firewarden.web.security import Principal
 
@@ -44,109 +37,53 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(v) for k, v in form.items()}
 
 
-def schedule_guarded(
-    session: Session, web: WebApp, me: Principal, draft_id: int, typed: list[str]
-) -> str:
-    """Schedule after the account guard; returns the message to show."""
-    draft = get_draft(session, org_id=me.org_id, draft_id=draft_id)
-    version = current_version(session, draft)
-    accounts = accounts_of(session, org_id=me.org_id)
-    targets = [a for a in accounts if a.id in version.target_ids]
-    if draft.state == "approved":  # other states are refused by the service, with a hint
-        require_handles(handles_to_confirm(targets, accounts), typed)
-    at = service.schedule(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        now=web.now(),
-        undo_seconds=web.undo_seconds,
-    )
-    return f"Scheduled: it goes out at {at:%Y-%m-%d %H:%M:%S} UTC. You can cancel until then."
-
-
-def approve_guarded(
-    session: Session, web: WebApp, me: Principal, draft_id: int, confirmed: bool, comment: str
-) -> str:
-    """Approve after the "wrong account?" confirmation; returns the message to show."""
-    overview = draft_overview(session, org_id=me.org_id, draft_id=draft_id, policy=web.policy)
-    require_account_confirmation(wrong_account_flagged(r.data for r in overview.reports), confirmed)
-    decision = service.approve(
-        session,
-        org_id=me.org_id,
-        draft_id=draft_id,
-        user_id=me.user_id,
-        policy=web.policy,
-        now=web.now(),
-        account_confirmed=confirmed,
-        comment=comment,
-    )
-    if decision.approved:
-        return "Approved: the draft is ready to schedule."
-    return "Your approval is recorded. Still needed: " + "; ".join(decision.missing)
-
-
-@router.post("/drafts/{draft_id}/submit")
-def submit(request: Request, draft_id: int, me: PageWrite) -> Response:
+def _act(
+    request: Request, me: Principal, draft_id: int, action: Callable[[DraftActions], str]
+) -> Response:
+    """Run one action on the draft in its own transaction and go back to the draft's page
+    with the action's message (or the error it raised)."""
     web = web_of(request)
 
     def run() -> str:
         with web.sessions() as s:
-            level = service.submit_for_review(
-                s,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                user_id=me.user_id,
-                now=web.now(),
-                check=web.check,
-                events=web.events(),
-            )
-            s.commit()
-        return f"Sent for review (risk: {level.label})."
-
-    return act(request, _back(draft_id), run)
-
-
-@router.post("/drafts/{draft_id}/approve")
-async def approve(request: Request, draft_id: int, me: PageReview) -> Response:
-    web, form = web_of(request), await _form(request)
-
-    def run() -> str:
-        with web.sessions() as s:
-            message = approve_guarded(
-                s, web, me, draft_id, form.get("account_confirmed") == "on", form.get("comment", "")
-            )
+            message = action(DraftActions(s, web, me, draft_id))
             s.commit()
         return message
 
     return act(request, _back(draft_id), run)
 
 
+@router.post("/drafts/{draft_id}/submit")
+def submit(request: Request, draft_id: int, me: PageWrite) -> Response:
+    def run(a: DraftActions) -> str:
+        return f"Sent for review (risk: {a.submit().label})."
+
+    return _act(request, me, draft_id, run)
+
+
+@router.post("/drafts/{draft_id}/approve")
+async def approve(request: Request, draft_id: int, me: PageReview) -> Response:
+    form = await _form(request)
+    confirmed = form.get("account_confirmed") == "on"
+    return _act(
+        request,
+        me,
+        draft_id,
+        lambda a: a.approve(account_confirmed=confirmed, comment=form.get("comment", "")),
+    )
+
+
 @router.post("/drafts/{draft_id}/reject")
 async def reject(request: Request, draft_id: int, me: PageReview) -> Response:
-    web, form = web_of(request), await _form(request)
-
-    def run() -> str:
-        with web.sessions() as s:
-            service.reject(
-                s,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                user_id=me.user_id,
-                reason=form.get("reason", ""),
-                now=web.now(),
-            )
-            s.commit()
-        return "Rejected: the author sees your reason."
-
-    return act(request, _back(draft_id), run)
+    form = await _form(request)
+    return _act(request, me, draft_id, lambda a: a.reject(form.get("reason", "")))
 
 
 @router.post("/drafts/{draft_id}/accept-finding")
 async def accept_finding(request: Request, draft_id: int, me: PageAcceptFinding) -> Response:
-    web, form = web_of(request), await _form(request)
+    form = await _form(request)
 
-    def run() -> str:
+    def run(a: DraftActions) -> str:
         try:
             start, end = int(form.get("start", "")), int(form.get("end", ""))
         except ValueError:
@@ -154,108 +91,49 @@ async def accept_finding(request: Request, draft_id: int, me: PageAcceptFinding)
                 "nothing accepted: the finding's position is missing",
                 hint="use the Accept button beside the finding",
             ) from None
-        with web.sessions() as s:
-            service.accept_finding(
-                s,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                user_id=me.user_id,
-                rule_id=form.get("rule_id", ""),
-                start=start,
-                end=end,
-                field=form.get("field", "text"),
-                reason=form.get("reason", ""),
-                now=web.now(),
-            )
-            s.commit()
-        return "Finding accepted; later reviewers see your reason."
+        return a.accept_finding(
+            rule_id=form.get("rule_id", ""),
+            start=start,
+            end=end,
+            field=form.get("field", "text"),
+            reason=form.get("reason", ""),
+        )
 
-    return act(request, _back(draft_id), run)
+    return _act(request, me, draft_id, run)
 
 
 @router.post("/drafts/{draft_id}/comment")
 async def comment(request: Request, draft_id: int, me: PageComment) -> Response:
-    web, form = web_of(request), await _form(request)
-
-    def run() -> str:
-        body = form.get("body", "").strip()
-        if not body:
-            raise InputError("nothing added: the comment is empty", hint="write the comment first")
-        with web.sessions() as s:
-            service.add_comment(
-                s, org_id=me.org_id, draft_id=draft_id, user_id=me.user_id, body=body, now=web.now()
-            )
-            s.commit()
-        return "Comment added."
-
-    return act(request, _back(draft_id), run)
+    form = await _form(request)
+    return _act(request, me, draft_id, lambda a: a.comment(form.get("body", "")))
 
 
 @router.post("/drafts/{draft_id}/override")
 async def override(request: Request, draft_id: int, me: PageOverride) -> Response:
-    web, form = web_of(request), await _form(request)
-
-    def run() -> str:
-        with web.sessions() as s:
-            decision = service.override(
-                s,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                admin_id=me.user_id,
-                reason=form.get("reason", ""),
-                policy=web.policy,
-                now=web.now(),
-            )
-            s.commit()
-        if decision.approved:
-            return "Override recorded: the draft is approved."
-        return "Override recorded. Still needed: " + "; ".join(decision.missing)
-
-    return act(request, _back(draft_id), run)
+    form = await _form(request)
+    return _act(request, me, draft_id, lambda a: a.override(form.get("reason", "")))
 
 
 @router.post("/drafts/{draft_id}/schedule")
 async def schedule(request: Request, draft_id: int, me: PageSchedule) -> Response:
-    web = web_of(request)
     typed = [str(v) for v in (await request.form()).getlist("confirm_handle")]
-
-    def run() -> str:
-        with web.sessions() as s:
-            message = schedule_guarded(s, web, me, draft_id, typed)
-            s.commit()
-        return message
-
-    return act(request, _back(draft_id), run)
+    return _act(request, me, draft_id, lambda a: a.schedule(typed))
 
 
-def _simple(name: str, what: str) -> None:
-    """Register a one-button action: cancel, retry (no fields) or withdraw (a reason)."""
-
-    async def handler(request: Request, draft_id: int, me: PageSchedule) -> Response:
-        web, form = web_of(request), await _form(request)
-
-        def run() -> str:
-            with web.sessions() as s:
-                common = {"org_id": me.org_id, "draft_id": draft_id, "user_id": me.user_id}
-                if name == "cancel":
-                    service.cancel_schedule(s, **common, now=web.now())
-                elif name == "retry":
-                    service.retry(s, **common, now=web.now())
-                else:
-                    service.withdraw(s, **common, now=web.now(), reason=form.get("reason", ""))
-                s.commit()
-            return what
-
-        return act(request, _back(draft_id), run)
-
-    router.add_api_route(f"/drafts/{{draft_id}}/{name}", handler, methods=["POST"], name=name)
+@router.post("/drafts/{draft_id}/cancel")
+def cancel(request: Request, draft_id: int, me: PageSchedule) -> Response:
+    return _act(request, me, draft_id, DraftActions.cancel)
 
 
-_simple(
-    "cancel", "Cancelled: nothing was sent. The draft is approved; schedule it again when ready."
-)
-_simple("retry", "Queued again: accounts that already have the post are skipped.")
-_simple("withdraw", "Withdrawn: the draft will not be published.")
+@router.post("/drafts/{draft_id}/retry")
+def retry(request: Request, draft_id: int, me: PageSchedule) -> Response:
+    return _act(request, me, draft_id, DraftActions.retry)
+
+
+@router.post("/drafts/{draft_id}/withdraw")
+async def withdraw(request: Request, draft_id: int, me: PageSchedule) -> Response:
+    form = await _form(request)
+    return _act(request, me, draft_id, lambda a: a.withdraw(form.get("reason", "")))
 
 
 @router.get("/drafts/{draft_id}/delete")
@@ -270,15 +148,7 @@ async def delete(request: Request, draft_id: int, me: PageDeletePublished) -> Re
     web, form = web_of(request), await _form(request)
     try:
         with web.sessions() as s:
-            result = service.delete_published(
-                s,
-                org_id=me.org_id,
-                draft_id=draft_id,
-                user_id=me.user_id,
-                reason=form.get("reason", ""),
-                publisher_for=web.publisher_for,
-                now=web.now(),
-            )
+            result = DraftActions(s, web, me, draft_id).delete_published(form.get("reason", ""))
             draft = get_draft(s, org_id=me.org_id, draft_id=draft_id)
             targets = list(current_version(s, draft).target_ids)
     except FirewardenError as exc:
