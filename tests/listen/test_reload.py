@@ -1,0 +1,377 @@
+"""Watch edits reach a running listener: the revision counter, the reloader, the pipeline's
+swap of its watch set, and a running runner picking up a new watch without a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from firewarden.listen.mention import Mention
+from firewarden.listen.pipeline import Envelope, Pipeline, Stats
+from firewarden.listen.reload import WatchChanges, WatchReloader, diff_watches, filter_key
+from firewarden.listen.runner import run
+from firewarden.listen.simulated import demo_watch
+from firewarden.listen.sources.base import Source, watch_filter
+from firewarden.listen.sources.bluesky_jetstream import JetstreamSource
+from firewarden.listen.store import BUCKETS, LINKS
+from firewarden.listen.watch_service import (
+    WatchRecord,
+    add_watch,
+    all_enabled_watches,
+    remove_watch,
+    sync_file_watches,
+    update_watch,
+    watch_revision,
+)
+from firewarden.listen.watches import Watch
+from firewarden.store.engine import session_factory
+
+from .fake_jetstream import FakeJetstream, text_event
+from .helpers import storm_mentions
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+ACME = Watch("Acme", keywords=("Acme",))
+GLOBEX = Watch("Globex", keywords=("Globex",))
+INITECH = Watch("Initech", keywords=("Initech",))
+
+
+def mention(n: int, text: str, minute: int) -> Mention:
+    return Mention(
+        platform="test", id=f"m{n}", text=text, created_at=T0 + dt.timedelta(minutes=minute)
+    )
+
+
+def envelopes(ms: Sequence[Mention]) -> list[Envelope]:
+    return [Envelope(m, "test", m.id) for m in ms]
+
+
+def counts(engine: Engine) -> dict[int, int]:
+    """Counted mentions per watch id, from the link rows and (checked equal) the buckets."""
+    with engine.connect() as conn:
+        links = dict(
+            conn.execute(select(LINKS.c.watch_id, func.count()).group_by(LINKS.c.watch_id)).all()
+        )
+        buckets = dict(
+            conn.execute(
+                select(BUCKETS.c.watch_id, func.sum(BUCKETS.c.volume)).group_by(BUCKETS.c.watch_id)
+            ).all()
+        )
+    assert {k: int(v) for k, v in buckets.items()} == links
+    return {int(k): int(v) for k, v in links.items()}
+
+
+def add(engine: Engine, watch: Watch) -> WatchRecord:
+    with session_factory(engine)() as s:
+        rec = add_watch(s, watch)
+        s.commit()
+    return rec
+
+
+def enabled(engine: Engine) -> list[WatchRecord]:
+    with session_factory(engine)() as s:
+        return all_enabled_watches(s)
+
+
+# -- the revision --------------------------------------------------------------------------
+
+
+def test_every_watch_change_bumps_the_revision_in_its_transaction(engine: Engine) -> None:
+    sessions = session_factory(engine)
+
+    def revision() -> int:
+        with engine.connect() as conn:
+            return watch_revision(conn)
+
+    start = revision()
+    with sessions() as s:
+        rec = add_watch(s, ACME)
+        s.rollback()  # a change that is not committed is not seen either
+    assert revision() == start
+    with sessions() as s:
+        rec = add_watch(s, ACME)
+        s.commit()
+    assert revision() == start + 1
+    edits = [
+        (Watch("Acme", keywords=("Acme", "AcmeCo")), None),
+        (ACME, False),  # paused
+        (ACME, True),  # resumed
+    ]
+    for n, (watch, on) in enumerate(edits, 2):
+        with sessions() as s:
+            update_watch(s, rec.id, watch, enabled=on)
+            s.commit()
+        assert revision() == start + n
+    with sessions() as s:
+        remove_watch(s, "Acme")
+        s.commit()
+    assert revision() == start + 5
+    # Synchronising the file's watches bumps it only when something changed.
+    with sessions() as s:
+        sync_file_watches(s, [GLOBEX])
+        s.commit()
+    after_sync = revision()
+    assert after_sync == start + 6
+    with sessions() as s:
+        sync_file_watches(s, [GLOBEX])
+        s.commit()
+    assert revision() == after_sync
+
+
+def test_the_reloader_looks_once_per_interval_and_only_reloads_on_a_change(
+    engine: Engine,
+) -> None:
+    add(engine, ACME)
+    now = [0.0]
+    reloader = WatchReloader(engine, interval=5.0, clock=lambda: now[0])
+    assert [r.name for r in reloader.load()] == ["Acme"]
+    now[0] = 6.0
+    assert reloader.poll() is None  # nothing changed
+    add(engine, GLOBEX)
+    now[0] = 8.0
+    assert reloader.poll() is None  # changed, but the interval has not passed since 6.0
+    now[0] = 11.5
+    assert [r.name for r in reloader.poll() or []] == ["Acme", "Globex"]
+    now[0] = 20.0
+    assert reloader.poll() is None  # seen already
+
+
+# -- what changed (pure) -------------------------------------------------------------------
+
+
+def record(ident: int, watch: Watch) -> WatchRecord:
+    return WatchRecord(ident, None, watch, "cli", True, T0, T0)
+
+
+def test_diff_and_summary_name_what_changed() -> None:
+    old = [record(1, ACME), record(2, INITECH), record(3, GLOBEX)]
+    new = [record(1, Watch("Acme", keywords=("Acme", "AcmeCo"))), record(3, GLOBEX)]
+    new.append(record(4, Watch("Hooli", keywords=("Hooli",))))
+    changes = diff_watches(old, new)
+    assert changes == WatchChanges(added=("Hooli",), changed=("Acme",), removed=("Initech",))
+    assert changes.summary() == (
+        "watches reloaded: +1 added (Hooli), 1 changed (Acme), -1 removed (Initech)"
+    )
+    assert not diff_watches(old, old)
+    # Renaming is a change of the watch, but not of what sources filter on.
+    renamed = [record(1, Watch("Acme Inc", keywords=("Acme",)))]
+    assert diff_watches(old[:1], renamed).changed == ("Acme Inc",)
+    assert filter_key([ACME]) == filter_key([renamed[0].watch])
+    assert filter_key([ACME]) != filter_key([new[0].watch])
+
+
+# -- the pipeline's swap -------------------------------------------------------------------
+
+
+def test_swap_keeps_counting_adds_and_stops_watches(engine: Engine) -> None:
+    acme, initech = add(engine, ACME), add(engine, INITECH)
+    pipe = Pipeline(engine, [acme, initech])
+    before = [
+        mention(1, "Acme is fine", 0),
+        mention(2, "Acme again", 1),
+        mention(3, "Globex news", 2),
+        mention(4, "Initech report", 3),
+        mention(5, "AcmeCo opens a shop", 4),
+    ]
+    pipe.process(envelopes(before))
+    assert counts(engine) == {acme.id: 2, initech.id: 1}
+    acme_state = pipe.states[0]
+
+    # Edits: Globex added, Acme given a new spelling, Initech paused.
+    globex = add(engine, GLOBEX)
+    with session_factory(engine)() as s:
+        update_watch(s, acme.id, Watch("Acme", keywords=("Acme", "AcmeCo")))
+        update_watch(s, initech.id, INITECH, enabled=False)
+        s.commit()
+    changes = pipe.set_watches(enabled(engine))
+    assert changes == WatchChanges(added=("Globex",), changed=("Acme",), removed=("Initech",))
+    # The edited watch keeps its series position and detector; it is not started over.
+    assert pipe.states[0] is acme_state and acme_state.next_start is not None
+
+    after = [
+        mention(6, "Acme later", 7),
+        mention(7, "AcmeCo is great", 8),
+        mention(8, "Globex again", 9),
+        mention(9, "Globex and Initech", 10),
+        mention(10, "Initech only", 11),
+    ]
+    stats = pipe.process(envelopes(after))
+    assert stats.matched == 4  # "Initech only" matches no enabled watch now
+    assert counts(engine) == {acme.id: 4, initech.id: 1, globex.id: 2}
+    # Redelivered mentions count nothing twice, for the old or the new watches.
+    assert pipe.process(envelopes(after)).counted == 0
+
+
+def test_resumed_watch_starts_from_its_stored_buckets_like_at_start(engine: Engine) -> None:
+    acme, globex = add(engine, ACME), add(engine, GLOBEX)
+    pipe = Pipeline(engine, [acme, globex])
+    pipe.process(envelopes([mention(n, f"Globex {n}", 6 * n) for n in range(1, 8)]))
+    with session_factory(engine)() as s:
+        update_watch(s, globex.id, GLOBEX, enabled=False)
+        s.commit()
+    pipe.set_watches(enabled(engine))
+    assert [st.record.name for st in pipe.states] == ["Acme"]
+    with session_factory(engine)() as s:
+        update_watch(s, globex.id, GLOBEX, enabled=True)
+        s.commit()
+    assert pipe.set_watches(enabled(engine)).added == ("Globex",)
+    fresh = Pipeline(engine, enabled(engine))
+    resumed = {st.record.name: st.next_start for st in pipe.states}
+    assert resumed == {st.record.name: st.next_start for st in fresh.states}
+    assert resumed["Globex"] == T0 + dt.timedelta(minutes=40)  # the last stored bucket
+
+
+def test_an_edit_midstream_keeps_the_detector_state(engine: Engine) -> None:
+    """Two watches count the same storm; one is edited halfway (a spelling that never
+    occurs) and swapped in: its alerts are exactly those of the untouched one."""
+    base = demo_watch()
+    same = add(engine, base)
+    edited = add(engine, Watch("Twin", keywords=(*base.keywords, "Zzyzx"), handles=base.handles))
+    pipe = Pipeline(engine, [same, edited])
+    ms = storm_mentions()
+    cut = len(ms) // 2
+    stats = Stats()
+    for i in range(0, len(ms), 500):
+        if i <= cut < i + 500:
+            with session_factory(engine)() as s:
+                update_watch(s, edited.id, Watch("Twin", keywords=(*base.keywords, "Zzyzx", "Qxv")))
+                s.commit()
+            assert pipe.set_watches(enabled(engine)).changed == ("Twin",)
+        stats.add(pipe.process([Envelope(m) for m in ms[i : i + 500]]))
+    stats.alerts.extend(pipe.flush())
+
+    def alerts(watch_id: int) -> list[tuple[dt.datetime, str]]:
+        return [(a.bucket_start, a.level) for a in stats.alerts if a.watch_id == watch_id]
+
+    assert any(level in ("warning", "crisis") for _, level in alerts(same.id))
+    assert alerts(edited.id) == alerts(same.id)
+    assert counts(engine) == {same.id: len(ms), edited.id: len(ms)}
+
+
+# -- a running listener --------------------------------------------------------------------
+
+
+def test_a_running_listener_picks_up_a_new_watch_without_restart(engine: Engine) -> None:
+    """Bluesky Jetstream (local fake, live) filtered by the watches: a watch added through
+    the service reaches the running runner, which rebuilds the source with the new filter;
+    it resumes from its stored cursor, so nothing is lost or counted twice."""
+    acme = add(engine, ACME)
+    server = FakeJetstream(0, live=True)
+    # Mentions n are n seconds apart; Globex at n=4 is not kept (no watch for it yet) and
+    # lies further back than the 3 s a resuming Jetstream source rewinds.
+    server.append(*(text_event(n, f"Acme post {n}") for n in (1, 2, 3)))
+    server.append(text_event(4, "Globex before the watch existed"))
+    server.append(*(text_event(n, f"Acme post {n}") for n in (10, 11, 12)))
+
+    def sources_for(watches: Sequence[Watch]) -> list[Source]:
+        return [JetstreamSource(server.url, keep=watch_filter(watches), reconnect=False)]
+
+    reloader = WatchReloader(engine, interval=0.05)
+    pipe = Pipeline(engine, reloader.load())
+    stop = threading.Event()
+    counted = [0]
+    progressed = threading.Condition()
+    reloads: list[tuple[WatchChanges, Sequence[str]]] = []
+    reloaded = threading.Event()
+
+    def on_batch(stats: Stats) -> None:
+        with progressed:
+            counted[0] += stats.counted
+            progressed.notify_all()
+
+    def on_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
+        reloads.append((changes, restarted))
+        reloaded.set()
+
+    def wait_for_counted(n: int) -> None:
+        with progressed:
+            assert progressed.wait_for(lambda: counted[0] >= n, 60), counted[0]
+
+    result: list[Stats] = []
+    runner = threading.Thread(
+        target=lambda: result.append(
+            run(
+                engine,
+                pipe,
+                sources_for([ACME]),
+                stop=stop,
+                batch_size=50,
+                on_batch=on_batch,
+                reloader=reloader,
+                build_sources=sources_for,
+                on_reload=on_reload,
+            )
+        ),
+        daemon=True,
+    )
+    runner.start()
+    try:
+        wait_for_counted(6)
+        globex = add(engine, GLOBEX)
+        assert reloaded.wait(60)
+        server.append(*(text_event(n, f"Globex post {n}") for n in (20, 21, 22)))
+        server.append(text_event(23, "Acme and Globex together"))
+        wait_for_counted(6 + 3 + 2)
+    finally:
+        stop.set()
+        runner.join(30)
+        server.close()
+    assert not runner.is_alive() and result
+    assert reloads == [(WatchChanges(added=("Globex",)), ["bluesky:jetstream"])]
+    assert "cursor" in server.requests[-1]  # resumed where the first connection stopped
+    assert len(server.requests) == 2
+    assert counts(engine) == {acme.id: 7, globex.id: 4}
+    assert result[0].counted == 11
+
+
+def test_edits_that_do_not_change_the_filters_keep_the_sources(engine: Engine) -> None:
+    acme = add(engine, ACME)
+    server = FakeJetstream(0, live=True)
+    server.append(*(text_event(n, f"Acme post {n}") for n in (1, 2)))
+    built: list[Sequence[Watch]] = []
+
+    def sources_for(watches: Sequence[Watch]) -> list[Source]:
+        built.append(watches)
+        return [JetstreamSource(server.url, keep=watch_filter(watches), reconnect=False)]
+
+    reloader = WatchReloader(engine, interval=0.05)
+    pipe = Pipeline(engine, reloader.load())
+    stop = threading.Event()
+    reloads: list[tuple[WatchChanges, Sequence[str]]] = []
+
+    def on_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
+        reloads.append((changes, restarted))
+        stop.set()
+
+    with session_factory(engine)() as s:
+        update_watch(s, acme.id, Watch("Acme Inc", keywords=("Acme",)))  # a new name only
+        s.commit()
+    try:
+        run(
+            engine,
+            pipe,
+            sources_for([ACME]),
+            stop=stop,
+            reloader=reloader,
+            build_sources=sources_for,
+            on_reload=on_reload,
+        )
+    finally:
+        server.close()
+    assert reloads == [(WatchChanges(changed=("Acme Inc",)), [])]
+    assert len(built) == 1 and len(server.requests) == 1
+
+
+@pytest.mark.parametrize("seconds", [0, -1, "5", True, 7200])
+def test_reload_seconds_must_be_sensible(seconds: object) -> None:
+    from firewarden.config import Config
+    from firewarden.errors import ConfigError
+    from firewarden.listen.settings import reload_seconds
+
+    config = Config(sections={"listen": {"reload_seconds": seconds}})
+    with pytest.raises(ConfigError, match="reload_seconds"):
+        reload_seconds(config)
+    assert reload_seconds(Config(sections={})) == 5.0
