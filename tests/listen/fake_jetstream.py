@@ -8,6 +8,7 @@ and sends the events :meth:`FakeJetstream.append` adds, as they come.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from typing import Any
@@ -67,10 +68,11 @@ def events(count: int) -> list[dict[str, Any]]:
 
 
 def text_event(n: int, text: str) -> dict[str, Any]:
-    """The n-th post event with ``text`` (no reply, no image)."""
+    """The n-th post event with ``text`` (no reply, no image), written now (a live stream)."""
     event = post_event(n)
     record = event["commit"]["record"]
     record["text"] = text
+    record["createdAt"] = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
     record.pop("reply", None)
     record.pop("embed", None)
     return event

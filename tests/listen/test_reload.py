@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -225,30 +226,42 @@ def test_resumed_watch_starts_from_its_stored_buckets_like_at_start(engine: Engi
 
 
 def test_an_edit_midstream_keeps_the_detector_state(engine: Engine) -> None:
-    """Two watches count the same storm; one is edited halfway (a spelling that never
-    occurs) and swapped in: its alerts are exactly those of the untouched one."""
+    """Two pipelines count the same storm for two identical watches; one watch is edited
+    an hour before the storm (a spelling that never occurs) and swapped in: its alerts, with
+    the baselines they were judged against, are exactly those of the pipeline never edited."""
     base = demo_watch()
-    same = add(engine, base)
-    edited = add(engine, Watch("Twin", keywords=(*base.keywords, "Zzyzx"), handles=base.handles))
-    pipe = Pipeline(engine, [same, edited])
+    control = Pipeline(engine, [add(engine, base)])
+    edited = add(engine, replace(base, name="Twin"))
+    pipe = Pipeline(engine, [edited])
     ms = storm_mentions()
-    cut = len(ms) // 2
-    stats = Stats()
+    # The storm begins on day 6 at 09:00: a detector started over at 08:00 would have no
+    # baseline left to judge it by.
+    start = ms[0].created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    cut = next(i for i, m in enumerate(ms) if m.created_at >= start + dt.timedelta(days=5, hours=8))
+    got, expected = Stats(), Stats()
     for i in range(0, len(ms), 500):
         if i <= cut < i + 500:
             with session_factory(engine)() as s:
-                update_watch(s, edited.id, Watch("Twin", keywords=(*base.keywords, "Zzyzx", "Qxv")))
+                twin = replace(base, name="Twin", keywords=(*base.keywords, "Zzyzx"))
+                update_watch(s, edited.id, twin)
                 s.commit()
-            assert pipe.set_watches(enabled(engine)).changed == ("Twin",)
-        stats.add(pipe.process([Envelope(m) for m in ms[i : i + 500]]))
-    stats.alerts.extend(pipe.flush())
+            assert pipe.set_watches([r for r in enabled(engine) if r.id == edited.id])
+        batch = [Envelope(m) for m in ms[i : i + 500]]
+        got.add(pipe.process(batch))
+        expected.add(control.process(batch))
+    got.alerts.extend(pipe.flush())
+    expected.alerts.extend(control.flush())
 
-    def alerts(watch_id: int) -> list[tuple[dt.datetime, str]]:
-        return [(a.bucket_start, a.level) for a in stats.alerts if a.watch_id == watch_id]
+    def alerts(stats: Stats) -> list[tuple[object, ...]]:
+        """Each alert with what the detector expected (its learned baseline) per series."""
+        return [
+            (a.bucket_start, a.level, [(e.series, e.expected, e.since) for e in a.explanations])
+            for a in stats.alerts
+        ]
 
-    assert any(level in ("warning", "crisis") for _, level in alerts(same.id))
-    assert alerts(edited.id) == alerts(same.id)
-    assert counts(engine) == {same.id: len(ms), edited.id: len(ms)}
+    assert any(level in ("warning", "crisis") for _, level, _ in alerts(expected))
+    assert alerts(got) == alerts(expected)
+    assert got.counted == expected.counted == len(ms)
 
 
 # -- a running listener --------------------------------------------------------------------
@@ -342,19 +355,23 @@ def test_edits_that_do_not_change_the_filters_keep_the_sources(engine: Engine) -
     stop = threading.Event()
     reloads: list[tuple[WatchChanges, Sequence[str]]] = []
 
+    def rename_once_counting(stats: Stats) -> None:
+        if stats.counted and not reloads:
+            with session_factory(engine)() as s:
+                update_watch(s, acme.id, Watch("Acme Inc", keywords=("Acme",)))  # the name only
+                s.commit()
+
     def on_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
         reloads.append((changes, restarted))
         stop.set()
 
-    with session_factory(engine)() as s:
-        update_watch(s, acme.id, Watch("Acme Inc", keywords=("Acme",)))  # a new name only
-        s.commit()
     try:
         run(
             engine,
             pipe,
             sources_for([ACME]),
             stop=stop,
+            on_batch=rename_once_counting,
             reloader=reloader,
             build_sources=sources_for,
             on_reload=on_reload,
@@ -363,6 +380,7 @@ def test_edits_that_do_not_change_the_filters_keep_the_sources(engine: Engine) -
         server.close()
     assert reloads == [(WatchChanges(changed=("Acme Inc",)), [])]
     assert len(built) == 1 and len(server.requests) == 1
+    assert [st.record.name for st in pipe.states] == ["Acme Inc"]
 
 
 @pytest.mark.parametrize("seconds", [0, -1, "5", True, 7200])
