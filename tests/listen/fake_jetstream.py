@@ -8,12 +8,14 @@ and sends the events :meth:`FakeJetstream.append` adds, as they come.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 BRAND_DID = "did:plc:acmebrand"
@@ -97,6 +99,10 @@ class FakeJetstream:
         self._thread.start()
 
     def _handle(self, ws: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):  # the client went away: nothing to do
+            self._serve(ws)
+
+    def _serve(self, ws: ServerConnection) -> None:
         query = parse_qs(urlsplit(ws.request.path if ws.request else "").query)
         self.requests.append(query)
         wanted = set(query.get("wantedCollections", []))

@@ -4,16 +4,28 @@ swap of its watch set, and a running runner picking up a new watch without a res
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from firewarden.listen.mention import Mention
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
-from firewarden.listen.reload import WatchChanges, WatchReloader, diff_watches, filter_key
+from firewarden.listen.reload import (
+    FileWatchSync,
+    WatchChanges,
+    WatchReloader,
+    diff_watches,
+    filter_key,
+)
 from firewarden.listen.runner import run
 from firewarden.listen.simulated import demo_watch
 from firewarden.listen.sources.base import Source, watch_filter
@@ -29,7 +41,7 @@ from firewarden.listen.watch_service import (
     watch_revision,
 )
 from firewarden.listen.watches import Watch
-from firewarden.store.engine import session_factory
+from firewarden.store.engine import make_engine, session_factory
 
 from .fake_jetstream import FakeJetstream, text_event
 from .helpers import storm_mentions
@@ -393,3 +405,141 @@ def test_reload_seconds_must_be_sensible(seconds: object) -> None:
     with pytest.raises(ConfigError, match="reload_seconds"):
         reload_seconds(config)
     assert reload_seconds(Config(sections={})) == 5.0
+
+
+# -- the company's file --------------------------------------------------------------------
+
+
+def write(path: Path, text: str, stamp: int) -> None:
+    """Write ``text`` with a distinct modification time (file systems' clocks are coarse)."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(stamp * 10**9, stamp * 10**9))
+
+
+def test_file_edits_are_synchronised_when_the_file_changes(engine: Engine, tmp_path: Path) -> None:
+    from firewarden.config import load_config
+    from firewarden.errors import FirewardenError
+
+    toml = tmp_path / "firewarden.toml"
+    yaml_file = tmp_path / "watches.yaml"
+    write(toml, '[listen]\nwatches = [{ name = "Acme", keywords = ["Acme"] }]\n', 1000)
+    config = load_config(toml)
+    with session_factory(engine)() as s:
+        sync_file_watches(s, [ACME])
+        s.commit()
+    errors: list[FirewardenError] = []
+    sync = FileWatchSync(engine, config, on_error=errors.append)
+    assert sync() is False  # nothing changed
+
+    write(toml, '[listen]\nwatches = [{ name = "Acme", keywords = ["Acme", "AcmeCo"] }]\n', 1001)
+    assert sync() is True
+    assert [r.watch.keywords for r in enabled(engine)] == [("Acme", "AcmeCo")]
+
+    # A bad save is reported and changes nothing; the next good save is taken.
+    write(toml, '[listen]\nwatches = [{ name = "Acme" }]\n', 1002)
+    assert sync() is False
+    assert "has nothing to listen for" in str(errors[-1])
+    assert [r.watch.keywords for r in enabled(engine)] == [("Acme", "AcmeCo")]
+
+    # The watches moved to a YAML file: edits of that file are seen too.
+    write(yaml_file, "- name: Globex\n  keywords: [Globex]\n", 1003)
+    write(toml, '[listen]\nwatches = "watches.yaml"\n', 1004)
+    assert sync() is True
+    assert [r.name for r in enabled(engine)] == ["Globex"]  # Acme left the file: paused
+    write(
+        yaml_file,
+        "- name: Globex\n  keywords: [Globex]\n- name: Hooli\n  keywords: [Hooli]\n",
+        1005,
+    )
+    assert sync() is True
+    assert [r.name for r in enabled(engine)] == ["Globex", "Hooli"]
+    assert len(errors) == 1
+
+
+def test_listen_run_takes_watch_edits_while_running(tmp_path: Path) -> None:
+    """The command itself: `firewarden listen run` against a live (fake) Jetstream; a watch
+    added with `firewarden watch add` while it runs, and a keyword added in the company's
+    file, are counted from then on."""
+    server = FakeJetstream(0, live=True)
+    server.append(*(text_event(n, f"Acme post {n}") for n in (1, 2)))
+    config = tmp_path / "firewarden.toml"
+    write(
+        config,
+        "[listen]\nreload_seconds = 0.2\n"
+        'watches = [{ name = "Acme", keywords = ["Acme"] }]\n'
+        f'[listen.sources.bluesky]\nurl = "{server.url}"\n',
+        1000,
+    )
+    env = {
+        **os.environ,
+        "FIREWARDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'fw.db'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("FIREWARDEN_CONFIG", None)
+    fw = [sys.executable, "-m", "firewarden", "--config", str(config)]
+    subprocess.run([*fw, "db", "upgrade"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*fw, "listen", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    seen = threading.Condition()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            with seen:
+                lines.append(line)
+                seen.notify_all()
+
+    def wait_for(text: str) -> None:
+        with seen:
+            assert seen.wait_for(lambda: any(text in x for x in lines), 60), lines
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_for("listening to bluesky:jetstream for Acme")
+        subprocess.run(
+            [*fw, "watch", "add", "Globex", "--keyword", "Globex"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        wait_for("watches reloaded: +1 added (Globex)")
+        server.append(*(text_event(n, f"Globex post {n}") for n in (10, 11, 12)))
+        # An edit of the company's file is taken too: a new spelling for Acme.
+        write(
+            config,
+            "[listen]\nreload_seconds = 0.2\n"
+            'watches = [{ name = "Acme", keywords = ["Acme", "AcmeCo"] }]\n'
+            f'[listen.sources.bluesky]\nurl = "{server.url}"\n',
+            1001,
+        )
+        wait_for("watches reloaded: +0 added, 1 changed (Acme)")
+        server.append(text_event(20, "AcmeCo post"))
+        engine = make_engine(env["FIREWARDEN_DATABASE_URL"])
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and sum(counts(engine).values()) < 6:
+                time.sleep(0.2)
+            by_name = {r.id: r.name for r in enabled(engine)}
+            got = {by_name[k]: v for k, v in counts(engine).items()}
+        finally:
+            engine.dispose()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        reader.join(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        server.close()
+    assert got == {"Acme": 3, "Globex": 3}, lines
+    assert any("restarted bluesky:jetstream with the new terms" in x for x in lines), lines
+    assert proc.returncode == 0, lines

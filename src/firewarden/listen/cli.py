@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from firewarden.errors import InputError
 from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_config
 from firewarden.listen.pipeline import Pipeline, Stats
-from firewarden.listen.reload import WatchChanges, WatchReloader
+from firewarden.listen.reload import FileWatchSync, WatchChanges, WatchReloader
 from firewarden.listen.watch_service import WatchRecord, sync_file_watches
 from firewarden.store.cli import open_engine
 from firewarden.store.engine import check_schema, session_factory
@@ -137,7 +137,15 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
         )
     config = current_config()
     with listen_engine() as engine:
-        reloader = WatchReloader(engine, interval=reload_seconds(config))
+        reloader = WatchReloader(
+            engine,
+            interval=reload_seconds(config),
+            sync=FileWatchSync(
+                engine,
+                config,
+                on_error=lambda exc: click.echo(f"error: watches not reloaded: {exc}", err=True),
+            ),
+        )
         records = _watches(engine, reloader)
         sources = build_sources(config, [r.watch for r in records], only)
         if not sources:

@@ -6,6 +6,11 @@ counter every few seconds (one primary-key read); when it moved, it loads the en
 and hands them back, and the caller swaps them in (:meth:`Pipeline.set_watches
 <firewarden.listen.pipeline.Pipeline.set_watches>`, and the runner rebuilds the sources whose
 filters come from the watches). :func:`diff_watches` (pure) says what changed, for the log.
+
+Watches from the company's file reach the database through the same service
+(:func:`~firewarden.listen.watch_service.sync_file_watches`); :class:`FileWatchSync`, run by
+the reloader at each look, does that again when the configuration file (or the YAML file its
+``[listen] watches`` names) has changed, so a file edit also needs no restart.
 """
 
 from __future__ import annotations
@@ -13,10 +18,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from firewarden.listen.watch_service import WatchRecord, all_enabled_watches, watch_revision
+from firewarden.config import Config
+from firewarden.errors import FirewardenError
+from firewarden.listen.watch_service import (
+    WatchRecord,
+    all_enabled_watches,
+    sync_file_watches,
+    watch_revision,
+)
 from firewarden.listen.watches import Watch
 from firewarden.store.engine import session_factory
 
@@ -83,10 +96,13 @@ class WatchReloader:
         *,
         interval: float = DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
+        sync: Callable[[], object] | None = None,
     ) -> None:
         self.engine = engine
         self.interval = interval
         self.clock = clock
+        #: Run at each look before the revision is read (e.g. :class:`FileWatchSync`).
+        self.sync = sync
         self.revision: int | None = None
         self._checked = clock()
         self._sessions = session_factory(engine)
@@ -110,4 +126,71 @@ class WatchReloader:
         if now - self._checked < self.interval:
             return None
         self._checked = now
+        if self.sync is not None:
+            self.sync()
         return self.load() if self.changed() else None
+
+
+class FileWatchSync:
+    """Synchronises the configuration file's watches into the database again when the file
+    (or its watches YAML file) changes. A file that cannot be read or holds a bad watch is
+    reported through ``on_error`` and changes nothing; the next save is tried again."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        *,
+        on_error: Callable[[FirewardenError], object] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.path = config.path
+        self.on_error = on_error
+        self._files = _watch_files(config)
+        self._seen = _stamps(self._files)
+
+    def __call__(self) -> bool:
+        """Look at the files; returns whether the watches were synchronised again."""
+        if self.path is None:
+            return False
+        stamps = _stamps(self._files)
+        if stamps == self._seen:
+            return False
+        self._seen = stamps
+        from firewarden.config import load_config
+        from firewarden.listen.settings import file_watches
+
+        try:
+            config = load_config(self.path)
+            watches = file_watches(config)
+        except FirewardenError as exc:
+            if self.on_error is not None:
+                self.on_error(exc)
+            return False
+        self._files = _watch_files(config)
+        self._seen = _stamps(self._files)
+        with session_factory(self.engine)() as s:
+            sync_file_watches(s, watches)
+            s.commit()
+        return True
+
+
+def _watch_files(config: Config) -> tuple[Path, ...]:
+    """The configuration file, and the YAML file ``[listen] watches`` names (if any)."""
+    if config.path is None:
+        return ()
+    named = config.sections.get("listen", {}).get("watches")
+    if isinstance(named, str):
+        path = Path(named).expanduser()
+        return (config.path, path if path.is_absolute() else config.path.parent / path)
+    return (config.path,)
+
+
+def _stamps(files: Sequence[Path]) -> tuple[int | None, ...]:
+    out: list[int | None] = []
+    for f in files:
+        try:
+            out.append(f.stat().st_mtime_ns)
+        except OSError:
+            out.append(None)
+    return tuple(out)
