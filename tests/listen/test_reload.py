@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -543,3 +543,52 @@ def test_listen_run_takes_watch_edits_while_running(tmp_path: Path) -> None:
     assert got == {"Acme": 3, "Globex": 3}, lines
     assert any("restarted bluesky:jetstream with the new terms" in x for x in lines), lines
     assert proc.returncode == 0, lines
+
+
+class Endless:
+    """A live test source: mention n (cursor n) after the cursor, one after another, until
+    closed."""
+
+    def __init__(self) -> None:
+        self.name = "endless"
+        self.closed = threading.Event()
+
+    def stream(self, cursor: str | None) -> Iterator[tuple[Mention, str]]:
+        n = int(cursor or 0)
+        while not self.closed.is_set():
+            n += 1
+            yield mention(n, f"Acme {n}", 0), str(n)
+
+    def close(self) -> None:
+        self.closed.set()
+
+
+def test_replacing_a_source_blocked_on_a_full_queue_loses_nothing(engine: Engine) -> None:
+    from firewarden.listen.queue import InProcessQueue
+    from firewarden.listen.runner import replace_sources, start_sources
+    from firewarden.listen.store import load_cursor
+
+    pipe = Pipeline(engine, [add(engine, ACME)])
+    q = InProcessQueue(maxsize=5)  # the old source soon blocks on it
+    stop = threading.Event()
+    old = start_sources(engine, [Endless()], q, stop)
+    drained: list[int] = []
+
+    def drain(batch: list[Envelope]) -> None:
+        drained.extend(int(e.cursor) for e in batch)
+        pipe.process(batch)
+
+    new = replace_sources(engine, old, [Endless()], q, stop, drain, batch_size=3, timeout=60)
+    try:
+        assert not old[0].thread.is_alive()
+        assert drained == list(range(1, len(drained) + 1))  # every one the old source gave
+        with engine.connect() as conn:
+            assert load_cursor(conn, "endless") == str(len(drained))
+        first = q.batch(1, 30)
+        assert [e.cursor for e in first] == [str(len(drained) + 1)]  # resumed just after it
+    finally:
+        stop.set()
+        new[0].source.close()
+        while q.batch(100, 0.0):
+            pass
+        new[0].thread.join(30)

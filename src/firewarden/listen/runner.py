@@ -73,15 +73,32 @@ def start_sources(
     return started
 
 
-def retire_sources(threads: Sequence[SourceThread], timeout: float = SOURCE_STOP_TIMEOUT) -> None:
-    """Close sources and wait (up to ``timeout`` seconds in all) for their threads to end;
-    what they already put on the queue stays there to be processed."""
-    for st in threads:
+def replace_sources(
+    engine: Engine,
+    old: Sequence[SourceThread],
+    new: Sequence[Source],
+    q: InProcessQueue,
+    stop: threading.Event,
+    drain: Callable[[list[Envelope]], None],
+    *,
+    batch_size: int = 500,
+    timeout: float = SOURCE_STOP_TIMEOUT,
+) -> list[SourceThread]:
+    """Close the ``old`` sources, hand everything they delivered to ``drain`` (which must store
+    their cursors), then start the ``new`` ones from the stored cursors.
+
+    The queue is drained while the old threads end, so one blocked on a full queue is freed.
+    A thread still running after ``timeout`` seconds puts nothing more on the queue."""
+    for st in old:
         st.retired.set()
         st.source.close()
     deadline = time.monotonic() + timeout
-    for st in threads:
-        st.thread.join(max(deadline - time.monotonic(), 0.0))
+    while any(st.thread.is_alive() for st in old) and time.monotonic() < deadline:
+        if batch := q.batch(batch_size, 0.05):
+            drain(batch)
+    while batch := q.batch(batch_size, 0.0):
+        drain(batch)
+    return start_sources(engine, new, q, stop)
 
 
 def run(
@@ -145,10 +162,9 @@ def run(
                     except FirewardenError as exc:
                         report("sources", exc)  # the old sources go on
                     else:
-                        retire_sources(threads)
-                        while drained := q.batch(batch_size, 0.0):
-                            process(drained)  # saves the old sources' cursors
-                        threads = start_sources(engine, new_sources, q, stop)
+                        threads = replace_sources(
+                            engine, threads, new_sources, q, stop, process, batch_size=batch_size
+                        )
                         key = filter_key(watches)
                         restarted = [src.name for src in new_sources]
                 if on_reload is not None and (changes or restarted):
