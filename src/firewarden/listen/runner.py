@@ -43,6 +43,7 @@ class SourceThread:
     done: threading.Event = field(default_factory=threading.Event)
     #: Set when this source is being replaced: it puts nothing more on the queue.
     retired: threading.Event = field(default_factory=threading.Event)
+    reported: bool = False  # its error has been reported
 
 
 def start_sources(
@@ -127,7 +128,6 @@ def run(
     q = InProcessQueue()
     threads = start_sources(engine, sources, q, stop)
     total = Stats()
-    reported: set[int] = set()
     key = filter_key([r.watch for r in pipeline.records])
 
     def process(batch: Sequence[Envelope]) -> None:
@@ -170,8 +170,8 @@ def run(
                 if on_reload is not None and (changes or restarted):
                     on_reload(changes, restarted)
             for st in threads:
-                if st.error is not None and id(st) not in reported:
-                    reported.add(id(st))
+                if st.error is not None and not st.reported:
+                    st.reported = True
                     report(st.source.name, st.error)
             if not batch and all(st.done.is_set() for st in threads) and len(q) == 0:
                 break
