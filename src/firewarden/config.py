@@ -27,7 +27,7 @@ _SECTIONS: dict[str, frozenset[str]] = {
     "database": frozenset({"url"}),
     "review": frozenset({"undo_seconds", "policy"}),
     "web": frozenset({"host", "port", "base_url"}),
-    "listen": frozenset({"watches", "bucket_minutes", "sources"}),
+    "listen": frozenset({"watches", "bucket_minutes", "reload_seconds", "sources"}),
     "alerts": frozenset({"slack", "teams", "email", "webhook", "escalation"}),
 }
 

@@ -2,16 +2,20 @@
 
 Honours ``wantedCollections`` and ``cursor`` (events with ``time_us >= cursor``); sends
 identity events and like commits too, which a client must skip. After the last event it
-closes the connection (``hold=False``) or keeps it open.
+closes the connection (``hold=False``) or keeps it open; with ``live=True`` it keeps it open
+and sends the events :meth:`FakeJetstream.append` adds, as they come.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import threading
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 BRAND_DID = "did:plc:acmebrand"
@@ -65,16 +69,29 @@ def events(count: int) -> list[dict[str, Any]]:
     return out
 
 
+def text_event(n: int, text: str) -> dict[str, Any]:
+    """The n-th post event with ``text`` (no reply, no image), written now (a live stream)."""
+    event = post_event(n)
+    record = event["commit"]["record"]
+    record["text"] = text
+    record["createdAt"] = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
+    record.pop("reply", None)
+    record.pop("embed", None)
+    return event
+
+
 def expected_matches(count: int) -> int:
     return sum(1 for n in range(count) if n % 3 == 0 or n % 5 == 0)
 
 
 class FakeJetstream:
-    def __init__(self, count: int, *, hold: bool = False) -> None:
+    def __init__(self, count: int, *, hold: bool = False, live: bool = False) -> None:
         self.events = events(count)
         self.hold = hold
+        self.live = live
         self.requests: list[dict[str, list[str]]] = []
         self._stop = threading.Event()
+        self._added = threading.Condition()
         self.server: Server = serve(self._handle, "127.0.0.1", 0)
         port = self.server.socket.getsockname()[1]
         self.url = f"ws://127.0.0.1:{port}/subscribe"
@@ -82,20 +99,44 @@ class FakeJetstream:
         self._thread.start()
 
     def _handle(self, ws: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):  # the client went away: nothing to do
+            self._serve(ws)
+
+    def _serve(self, ws: ServerConnection) -> None:
         query = parse_qs(urlsplit(ws.request.path if ws.request else "").query)
         self.requests.append(query)
         wanted = set(query.get("wantedCollections", []))
         cursor = int(query.get("cursor", ["0"])[0])
-        for event in self.events:
-            if event["time_us"] < cursor:
-                continue
-            collection = (event.get("commit") or {}).get("collection")
-            if wanted and collection is not None and collection not in wanted:
-                continue
-            ws.send(json.dumps(event))
+        sent = 0
+        while True:
+            with self._added:
+                pending, sent = self.events[sent:], len(self.events)
+            for event in pending:
+                if event["time_us"] < cursor:
+                    continue
+                collection = (event.get("commit") or {}).get("collection")
+                if wanted and collection is not None and collection not in wanted:
+                    continue
+                ws.send(json.dumps(event))
+            if not self.live:
+                break
+            with self._added:
+                self._added.wait_for(
+                    lambda n=sent: len(self.events) > n or self._stop.is_set(), 0.5
+                )
+            if self._stop.is_set():
+                return
         if self.hold:
             self._stop.wait(5)
 
+    def append(self, *new: dict[str, Any]) -> None:
+        """More events, sent to the open connections (``live=True``) and later ones."""
+        with self._added:
+            self.events.extend(new)
+            self._added.notify_all()
+
     def close(self) -> None:
         self._stop.set()
+        with self._added:
+            self._added.notify_all()
         self.server.shutdown()

@@ -65,3 +65,35 @@ def test_database_url_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_urls_say_what_to_do(url: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         make_engine(url)
+
+
+def test_watch_revision_migration_upgrades_and_downgrades(db_url: str) -> None:
+    from alembic import command
+
+    from firewarden.listen.watch_service import add_watch, watch_revision
+    from firewarden.listen.watches import Watch
+    from firewarden.store.engine import session_factory
+    from firewarden.store.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0003")
+        assert "listen_watch_revision" not in inspect(engine).get_table_names()
+        upgrade(engine, "0004")
+        with engine.connect() as conn:
+            assert watch_revision(conn) == 0  # the one row is there from the start
+        with session_factory(engine)() as s:
+            add_watch(s, Watch("Acme", keywords=("Acme",)))
+            s.commit()
+        with engine.connect() as conn:
+            assert watch_revision(conn) == 1
+        command.downgrade(alembic_config(engine), "0003")
+        assert current_revision(engine) == "0003"
+        tables = inspect(engine).get_table_names()
+        assert "listen_watch_revision" not in tables and "listen_watches" in tables
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert watch_revision(conn) == 0
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()

@@ -215,12 +215,26 @@ def test_another_organisations_watch_and_alert_are_not_found(
 # -- API ---------------------------------------------------------------------------------------
 
 
+def watch_revision(world: World) -> int:
+    """The counter a running listener polls to notice watch edits."""
+    from firewarden.listen.watch_service import watch_revision as read
+    from firewarden.store.engine import make_engine
+
+    engine = make_engine(world.url)
+    with engine.connect() as conn:
+        found = read(conn)
+    engine.dispose()
+    return found
+
+
 def test_api_create_update_delete(client_for: Clients, world: World) -> None:
     client = client_for()
     auth = {"Authorization": f"Bearer {token_for(world, 'admin')}"}
     body = {"name": "Acme", "keywords": [["Acme", "アクメ"]], "handles": ["@acme"]}
+    start = watch_revision(world)
     made = client.request("POST", "/api/v1/watches", headers=auth, json=body)
     assert made.status_code == 201
+    assert watch_revision(world) == start + 1  # a running listener will reload
     watch = made.json()
     assert watch["keywords"] == ["Acme", "アクメ"] and watch["enabled"] is True
     wid = watch["id"]
@@ -230,6 +244,7 @@ def test_api_create_update_delete(client_for: Clients, world: World) -> None:
     assert empty.status_code == 400 and empty.json()["where"] == "keywords"
     odd = client.request("POST", "/api/v1/watches", headers=auth, json={**body, "colour": "red"})
     assert odd.status_code == 400 and "colour" in odd.json()["error"]
+    assert watch_revision(world) == start + 1  # refused changes leave it alone
     put = client.request(
         "PUT", f"/api/v1/watches/{wid}", headers=auth,
         json={"name": "Acme", "keywords": ["Acme"], "enabled": False},
@@ -238,6 +253,7 @@ def test_api_create_update_delete(client_for: Clients, world: World) -> None:
     assert put.json()["keywords"] == ["Acme"]
     gone = client.request("DELETE", f"/api/v1/watches/{wid}", headers=auth)
     assert gone.status_code == 200 and gone.json() == {"removed": wid, "name": "Acme"}
+    assert watch_revision(world) == start + 3
     assert client.request("DELETE", f"/api/v1/watches/{wid}", headers=auth).status_code == 404
 
 

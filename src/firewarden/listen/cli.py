@@ -19,11 +19,8 @@ from sqlalchemy import Engine
 from firewarden.errors import InputError
 from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_config
 from firewarden.listen.pipeline import Pipeline, Stats
-from firewarden.listen.watch_service import (
-    WatchRecord,
-    all_enabled_watches,
-    sync_file_watches,
-)
+from firewarden.listen.reload import FileWatchSync, WatchChanges, WatchReloader
+from firewarden.listen.watch_service import WatchRecord, sync_file_watches
 from firewarden.store.cli import open_engine
 from firewarden.store.engine import check_schema, session_factory
 
@@ -35,8 +32,9 @@ def listen_engine() -> Iterator[Engine]:
         yield engine
 
 
-def _watches(engine: Engine) -> list[WatchRecord]:
-    """The file's watches synchronised in, then every enabled watch."""
+def _watches(engine: Engine, reloader: WatchReloader | None = None) -> list[WatchRecord]:
+    """The file's watches synchronised in, then every enabled watch (read by ``reloader``,
+    which then knows the revision they are at)."""
     from firewarden.cli import current_config
     from firewarden.listen.settings import file_watches
 
@@ -44,7 +42,7 @@ def _watches(engine: Engine) -> list[WatchRecord]:
     with session_factory(engine)() as s:
         sync_file_watches(s, file_watches(config))
         s.commit()
-        records = all_enabled_watches(s)
+    records = (reloader or WatchReloader(engine)).load()
     if not records:
         raise InputError(
             "there is nothing to listen for",
@@ -77,6 +75,13 @@ def print_alert(alert: RaisedAlert) -> None:
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
         + f" {alert.watch_name}: {alert.summary}\n         {alert.url}"
     )
+
+
+def print_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
+    line = changes.summary()
+    if restarted:
+        line += f"; restarted {', '.join(restarted)} with the new terms"
+    click.echo(line)
 
 
 def _summary(stats: Stats, seconds: float) -> str:
@@ -123,7 +128,7 @@ def import_command(file: Path) -> None:
 def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config
-    from firewarden.listen.settings import build_sources
+    from firewarden.listen.settings import build_sources, reload_seconds
 
     if workers > 1 and not queue:
         raise InputError(
@@ -132,7 +137,16 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
         )
     config = current_config()
     with listen_engine() as engine:
-        records = _watches(engine)
+        reloader = WatchReloader(
+            engine,
+            interval=reload_seconds(config),
+            sync=FileWatchSync(
+                engine,
+                config,
+                on_error=lambda exc: click.echo(f"error: watches not reloaded: {exc}", err=True),
+            ),
+        )
+        records = _watches(engine, reloader)
         sources = build_sources(config, [r.watch for r in records], only)
         if not sources:
             raise InputError(
@@ -157,6 +171,9 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
                     sources,
                     stop=stop,
                     on_error=lambda name, exc: click.echo(f"error: {name}: {exc}", err=True),
+                    reloader=reloader,
+                    build_sources=lambda watches: build_sources(config, watches, only),
+                    on_reload=print_reload,
                 )
         except KeyboardInterrupt:
             stop.set()

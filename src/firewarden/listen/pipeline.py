@@ -9,6 +9,11 @@ closes: when a later mention arrives for the watch (event time), or when the wal
 passed it (:meth:`Pipeline.tick`, for live streams). On start the detectors are rebuilt from
 the stored buckets, so a restarted (or another) worker carries on where the last one stopped.
 
+:meth:`Pipeline.set_watches` swaps the watch set while running (between batches): a watch
+whose id stays keeps its detector and series and matches with its new terms from the next
+batch on; a new (or resumed) watch starts from its stored buckets, as at start; a removed or
+paused one stops.
+
 A mention arriving after its bucket closed is still stored and counted; the detector has
 already judged that bucket and does not look at it again.
 """
@@ -37,6 +42,7 @@ from firewarden.listen.alerts import (
 from firewarden.listen.enrich import Enricher, enrich
 from firewarden.listen.evidence import WindowMention, build_evidence
 from firewarden.listen.mention import Mention
+from firewarden.listen.reload import WatchChanges, diff_watches
 from firewarden.listen.store import (
     LINKS,
     MENTIONS,
@@ -105,17 +111,44 @@ class Pipeline:
         self.base_url = base_url
         self.enricher = enricher or Enricher()
         self.on_alert = on_alert
+        self.history = history
+        self.detector_config = detector_config
         self.watchset = WatchSet([w.watch for w in watches])
         self.states = [_WatchState(w, WatchDetector(detector_config)) for w in watches]
-        self._rebuild(history)
+        self._rebuild(self.states)
+
+    @property
+    def records(self) -> list[WatchRecord]:
+        """The watches this pipeline counts for."""
+        return [st.record for st in self.states]
+
+    def set_watches(self, watches: Sequence[WatchRecord]) -> WatchChanges:
+        """Swap in a new watch set (call between batches); returns what changed."""
+        changes = diff_watches(self.records, watches)
+        kept = {st.record.id: st for st in self.states}
+        states: list[_WatchState] = []
+        fresh: list[_WatchState] = []
+        for rec in watches:
+            st = kept.get(rec.id)
+            if st is None:
+                st = _WatchState(rec, WatchDetector(self.detector_config))
+                fresh.append(st)
+            else:
+                st.record = rec
+            states.append(st)
+        self._rebuild(fresh)
+        self.watchset = WatchSet([w.watch for w in watches])
+        self.states = states
+        return changes
 
     # -- detector state ----------------------------------------------------------------------
 
-    def _rebuild(self, history: dt.timedelta) -> None:
+    def _rebuild(self, states: Sequence[_WatchState]) -> None:
         """Replay stored closed buckets into the detectors (silently, except the last one,
         whose alert may not have been recorded if the previous worker stopped just then)."""
+        history = self.history
         with self._reader.connect() as conn:
-            for st in self.states:
+            for st in states:
                 last = last_bucket_start(conn, st.record.id)
                 if last is None:
                     continue

@@ -5,12 +5,19 @@ Each source runs in its own thread from its stored cursor and puts envelopes on 
 them through the pipeline (which saves the cursors with the batch) and, for live streams,
 closes buckets as the wall clock passes them. A source that fails is reported and stops; the
 others go on.
+
+With a :class:`~firewarden.listen.reload.WatchReloader`, watch edits reach the running
+pipeline between batches (:meth:`Pipeline.set_watches`). When the edit changes what the
+sources filter on and ``build_sources`` is given, the sources are rebuilt for the new watches:
+the old ones are closed, what they delivered is processed (which saves their cursors), and
+the new ones resume from those stored cursors, so nothing is lost or counted twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,8 +26,13 @@ from sqlalchemy import Engine
 from firewarden.errors import FirewardenError
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.queue import InProcessQueue
+from firewarden.listen.reload import WatchChanges, WatchReloader, filter_key
 from firewarden.listen.sources.base import Source
 from firewarden.listen.store import load_cursor
+from firewarden.listen.watches import Watch
+
+#: Seconds to wait for a replaced source's thread to end.
+SOURCE_STOP_TIMEOUT = 10.0
 
 
 @dataclass(slots=True)
@@ -29,6 +41,9 @@ class SourceThread:
     thread: threading.Thread
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    #: Set when this source is being replaced: it puts nothing more on the queue.
+    retired: threading.Event = field(default_factory=threading.Event)
+    reported: bool = False  # its error has been reported
 
 
 def start_sources(
@@ -44,7 +59,7 @@ def start_sources(
             st = next(s for s in started if s.source is src)
             try:
                 for mention, position in src.stream(cursor):
-                    if stop.is_set():
+                    if stop.is_set() or st.retired.is_set():
                         break
                     q.put(Envelope(mention, src.name, position))
             except BaseException as exc:  # reported by the runner, not lost in a thread
@@ -59,6 +74,34 @@ def start_sources(
     return started
 
 
+def replace_sources(
+    engine: Engine,
+    old: Sequence[SourceThread],
+    new: Sequence[Source],
+    q: InProcessQueue,
+    stop: threading.Event,
+    drain: Callable[[list[Envelope]], None],
+    *,
+    batch_size: int = 500,
+    timeout: float = SOURCE_STOP_TIMEOUT,
+) -> list[SourceThread]:
+    """Close the ``old`` sources, hand everything they delivered to ``drain`` (which must store
+    their cursors), then start the ``new`` ones from the stored cursors.
+
+    The queue is drained while the old threads end, so one blocked on a full queue is freed.
+    A thread still running after ``timeout`` seconds puts nothing more on the queue."""
+    for st in old:
+        st.retired.set()
+        st.source.close()
+    deadline = time.monotonic() + timeout
+    while any(st.thread.is_alive() for st in old) and time.monotonic() < deadline:
+        if batch := q.batch(batch_size, 0.05):
+            drain(batch)
+    while batch := q.batch(batch_size, 0.0):
+        drain(batch)
+    return start_sources(engine, new, q, stop)
+
+
 def run(
     engine: Engine,
     pipeline: Pipeline,
@@ -69,36 +112,67 @@ def run(
     batch_size: int = 500,
     on_batch: Callable[[Stats], None] | None = None,
     on_error: Callable[[str, BaseException], None] | None = None,
+    reloader: WatchReloader | None = None,
+    build_sources: Callable[[Sequence[Watch]], Sequence[Source]] | None = None,
+    on_reload: Callable[[WatchChanges, Sequence[str]], None] | None = None,
 ) -> Stats:
     """Run until ``stop`` is set or every source has ended; returns the totals.
 
     ``live``: close buckets by the wall clock (for streams); otherwise only by the mentions'
-    own times, and every bucket at the end (for imports).
+    own times, and every bucket at the end (for imports). ``reloader``: look for watch edits
+    between batches; ``build_sources``: how ``sources`` were made from the watches, to
+    rebuild them when an edit changes what they filter on; ``on_reload`` hears what changed
+    and which sources were restarted.
     """
     stop = stop or threading.Event()
     q = InProcessQueue()
     threads = start_sources(engine, sources, q, stop)
     total = Stats()
-    reported: set[int] = set()
+    key = filter_key([r.watch for r in pipeline.records])
+
+    def process(batch: Sequence[Envelope]) -> None:
+        stats = pipeline.process(batch)
+        total.add(stats)
+        if on_batch is not None:
+            on_batch(stats)
+
+    def report(name: str, error: BaseException) -> None:
+        if on_error is not None:
+            on_error(name, error)
+        elif isinstance(error, FirewardenError):
+            raise error
+        else:
+            raise RuntimeError(f"source {name} failed") from error
+
     try:
         while not stop.is_set():
             batch = q.batch(batch_size)
             if batch:
-                stats = pipeline.process(batch)
-                total.add(stats)
-                if on_batch is not None:
-                    on_batch(stats)
+                process(batch)
             if live:
                 total.alerts.extend(pipeline.tick(dt.datetime.now(dt.UTC)))
-            for i, st in enumerate(threads):
-                if st.error is not None and i not in reported:
-                    reported.add(i)
-                    if on_error is not None:
-                        on_error(st.source.name, st.error)
-                    elif isinstance(st.error, FirewardenError):
-                        raise st.error
+            records = reloader.poll() if reloader is not None else None
+            if records is not None:
+                changes = pipeline.set_watches(records)
+                watches = [r.watch for r in records]
+                restarted: list[str] = []
+                if build_sources is not None and watches and filter_key(watches) != key:
+                    try:
+                        new_sources = build_sources(watches)
+                    except FirewardenError as exc:
+                        report("sources", exc)  # the old sources go on
                     else:
-                        raise RuntimeError(f"source {st.source.name} failed") from st.error
+                        threads = replace_sources(
+                            engine, threads, new_sources, q, stop, process, batch_size=batch_size
+                        )
+                        key = filter_key(watches)
+                        restarted = [src.name for src in new_sources]
+                if on_reload is not None and (changes or restarted):
+                    on_reload(changes, restarted)
+            for st in threads:
+                if st.error is not None and not st.reported:
+                    st.reported = True
+                    report(st.source.name, st.error)
             if not batch and all(st.done.is_set() for st in threads) and len(q) == 0:
                 break
     finally:

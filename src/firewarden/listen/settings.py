@@ -4,6 +4,7 @@
 [listen]
 watches = "watches.yaml"        # or a list of tables (see docs/listening.md)
 bucket_minutes = 5
+reload_seconds = 5              # how often a running listener looks for watch edits
 
 [listen.sources.bluesky]        # Jetstream; url optional
 [listen.sources.mastodon]
@@ -45,6 +46,18 @@ def bucket_width(config: Config) -> dt.timedelta:
             where="[listen] bucket_minutes",
         )
     return dt.timedelta(minutes=minutes)
+
+
+def reload_seconds(config: Config) -> float:
+    """Seconds between a running listener's looks for watch edits (``[listen] reload_seconds``)."""
+    seconds = listen_section(config).get("reload_seconds", 5)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
+        raise ConfigError(
+            "reload_seconds must be a number of seconds above 0 and at most 3600",
+            where="[listen] reload_seconds",
+            hint="reload_seconds = 5",
+        )
+    return float(seconds)
 
 
 def base_url(config: Config) -> str:

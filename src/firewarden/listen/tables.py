@@ -1,6 +1,8 @@
-"""The listening tables (registered on the shared ``Base``; migration 0002_listening).
+"""The listening tables (registered on the shared ``Base``; migrations 0003 and 0004).
 
 * ``listen_watches``: watches (from the company's file, the CLI or the web app).
+* ``listen_watch_revision``: one row whose counter every watch change bumps (migration 0004),
+  so a running listener notices edits with one cheap query.
 * ``listen_mentions``: each mention once per ``(platform, platform_id)``, with its enrichment.
 * ``listen_mention_watches``: which watch a mention counts for; inserting a row here is what
   counts the mention (a redelivered mention finds its row and is not counted again).
@@ -34,6 +36,15 @@ class ListenWatch(Base):
     origin: Mapped[str] = mapped_column(String(20), default="cli")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class ListenWatchRevision(Base):
+    __tablename__ = "listen_watch_revision"
+    #: Always 1: the table has a single row.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Bumped in the same transaction as every watch add, change, pause, resume and removal.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime]
 
 

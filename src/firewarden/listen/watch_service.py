@@ -3,6 +3,10 @@
 Watches from the company's configuration file are synchronised in with ``origin="file"``
 (:func:`sync_file_watches`); watches added from the CLI or the web app live only here.
 Every function takes the caller's session and leaves committing to it.
+
+Every change also bumps the single-row watch revision in the same transaction
+(:func:`bump_revision`): a running listener polls it (:mod:`firewarden.listen.reload`) and
+reloads the watches when it moves, so an edit reaches it without a restart.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from firewarden.errors import InputError
-from firewarden.listen.tables import ListenWatch
+from firewarden.listen.tables import ListenWatch, ListenWatchRevision
 from firewarden.listen.watches import Watch
 
 
@@ -34,6 +39,29 @@ class WatchRecord:
     @property
     def name(self) -> str:
         return self.watch.name
+
+
+def bump_revision(session: Session) -> None:
+    """Count one more watch change (in the caller's transaction, committed with the change).
+
+    An atomic ``revision = revision + 1``: concurrent changes each count, and on PostgreSQL
+    the row lock orders them, so a listener never sees a revision without its change."""
+    now = dt.datetime.now(dt.UTC)
+    rev = ListenWatchRevision
+    result = session.execute(
+        update(rev).where(rev.id == 1).values(revision=rev.revision + 1, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if cast(CursorResult[object], result).rowcount == 0:  # the row the migration adds is gone
+        session.execute(insert(rev).values(id=1, revision=1, updated_at=now))
+
+
+def watch_revision(conn: Connection | Session) -> int:
+    """The current watch revision (0 before any change)."""
+    found = conn.execute(
+        select(ListenWatchRevision.revision).where(ListenWatchRevision.id == 1)
+    ).scalar()
+    return int(found or 0)
 
 
 def _record(row: ListenWatch) -> WatchRecord:
@@ -75,6 +103,7 @@ def add_watch(
     )
     session.add(row)
     session.flush()
+    bump_revision(session)
     return _record(row)
 
 
@@ -120,6 +149,7 @@ def update_watch(
         row.enabled = enabled
     row.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
+    bump_revision(session)
     return _record(row)
 
 
@@ -140,6 +170,7 @@ def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None 
         session.execute(delete(table).where(table.watch_id == row.id))
     session.delete(row)
     session.flush()
+    bump_revision(session)
 
 
 def sync_file_watches(
