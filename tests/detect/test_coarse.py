@@ -8,8 +8,9 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from firewarden.detect.coarse import CoarseScale, coarse_config
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig, SeriesDetector
-from firewarden.detect.types import Decision
+from firewarden.detect.types import AlertLevel, Decision, Explanation
 
 T0 = datetime(2026, 1, 5)
 # Only the magnitude evidence, so the test isolates the coarse scale.
@@ -59,3 +60,34 @@ def test_coarse_scale_is_off_for_mention_watches() -> None:
     assert _run([float(v) for v in values], watch) == _run(
         [float(v) for v in values], replace(watch, coarse=16)
     )
+
+
+class _Recorder:
+    """Stands in for the block detector: records what it is fed, alerts on demand."""
+
+    def __init__(self, alert_at: float) -> None:
+        self.fed: list[float] = []
+        self.alert_at = alert_at
+
+    def update(self, ts: datetime, x: float, trials: int | None = None) -> Decision:
+        self.fed.append(x)
+        if x < self.alert_at:
+            return Decision(ts, AlertLevel.NONE, 0.0, False)
+        why = Explanation("value", "rise", x, 0.0, ts, AlertLevel.WATCH, 10.0)
+        return Decision(ts, AlertLevel.WATCH, 10.0, True, why)
+
+
+def test_coarse_scale_feeds_block_means_only_when_a_block_completes() -> None:
+    inner = _Recorder(alert_at=5.0)
+    scale = CoarseScale(inner, block=4)
+    out = [scale.update(T0 + timedelta(minutes=i), float(v)) for i, v in enumerate(range(12))]
+    assert inner.fed == [1.5, 5.5, 9.5]  # means of 0..3, 4..7, 8..11
+    assert [i for i, e in enumerate(out) if e is not None] == [7, 11]
+    first = out[7]
+    assert first is not None and first.observed == 5.5
+
+
+def test_coarse_config_converts_points_to_blocks() -> None:
+    cfg = coarse_config(replace(DetectorConfig(), coarse=16))
+    assert (cfg.coarse, cfg.rarity, cfg.context, cfg.counts) == (0, False, False, False)
+    assert cfg.cooldown == DetectorConfig().cooldown // 16

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from firewarden.detect.tail import RecentTail
+from firewarden.detect.tail import DepartureRarity, RecentTail
 
 
 def test_silent_while_learning_then_judges_against_history() -> None:
@@ -35,3 +35,15 @@ def test_memory_is_bounded_and_forgets() -> None:
         tail.rarity(1.0 + (i % 7) / 10)
     assert len(tail._sorted) == 300
     assert tail.rarity(5.0) > 3.0  # the huge era is forgotten
+
+
+def test_departure_rarity_judges_only_the_watched_direction() -> None:
+    rng = random.Random(5)
+    up = DepartureRarity(500, 0.05, 100, run=5, clip=20.0, sign=1)
+    both = DepartureRarity(500, 0.05, 100, run=5, clip=20.0, sign=0)
+    for _ in range(400):
+        z = rng.gauss(0.0, 1.0)
+        up.rarity(z)
+        both.rarity(z)
+    assert up.rarity(-8.0) == 0.0  # a drop is not a departure for a rises-only series
+    assert both.rarity(-8.0) > 2.0

@@ -81,6 +81,11 @@ class ContextNovelty:
         self._t = 0
 
     @property
+    def learn(self) -> int:
+        """How many points the value range is learned from (novelty is 0 until then)."""
+        return self._learn
+
+    @property
     def size(self) -> int:
         """How many contexts are remembered (at most ``capacity``)."""
         return len(self._seen)
@@ -144,3 +149,52 @@ class ContextNovelty:
         """Keep the most recently seen half of the contexts (amortised: runs rarely)."""
         keep = sorted(self._seen.items(), key=lambda kv: kv[1])[len(self._seen) // 2 :]
         self._seen = dict(keep)
+
+
+class NovelPatterns:
+    """When a point's recent novelty is striking for this series.
+
+    Novelty is smoothed over the last ``smooth`` points; it is striking when the smoothed
+    novelty is at least ``level`` (a share of never-seen contexts) and at least ``ratio``
+    times the series' usual novelty (a recent-weighted mean with weight ``usual_alpha``: a
+    series whose values are noisy keeps producing new combinations and needs more). Nothing
+    is striking while the range is being learned (the first ``learn`` points).
+    """
+
+    __slots__ = ("_a", "_level", "_n", "_novelty", "_ratio", "_sum", "_usual", "_window")
+
+    def __init__(
+        self,
+        novelty: ContextNovelty,
+        smooth: int,
+        level: float,
+        ratio: float,
+        usual_alpha: float,
+    ) -> None:
+        self._novelty = novelty
+        self._window: deque[float] = deque(maxlen=max(smooth, 1))
+        self._sum = 0.0
+        self._level = level
+        self._ratio = ratio
+        self._a = usual_alpha
+        self._usual = 0.0
+        self._n = 0
+
+    def update(self, x: float) -> bool:
+        """Take the next point; True when its recent novelty is striking."""
+        self._n += 1
+        window = self._window
+        if len(window) == window.maxlen:
+            self._sum -= window[0]
+        novelty = self._novelty.update(x)
+        # The series' usual novelty (recent-weighted; it starts from 0, so the ratio test
+        # only bites once novelty has been measured for a while).
+        self._usual += self._a * (novelty - self._usual)
+        window.append(novelty)
+        self._sum += novelty
+        mean = self._sum / len(window)
+        return (
+            self._n > self._novelty.learn
+            and mean >= self._level
+            and mean >= self._ratio * self._usual
+        )

@@ -27,9 +27,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from firewarden.detect.baseline import Baseline, alpha, season_slot
-from firewarden.detect.context import ContextNovelty
+from firewarden.detect.coarse import CoarseScale, coarse_config
+from firewarden.detect.context import ContextNovelty, NovelPatterns
 from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
-from firewarden.detect.tail import RecentTail
+from firewarden.detect.tail import DepartureRarity
 from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
 
 _NULL_MEAN_SURPRISE = math.log10(math.e)
@@ -122,24 +123,6 @@ WATCH_CONFIG = DetectorConfig(
 )
 
 
-def _coarse_config(cfg: DetectorConfig) -> DetectorConfig:
-    """The coarse-scale detector's parameters: the same model on block means (which are not
-    counts), without novel patterns or the rarity gate (its tail would need hundreds of
-    blocks to learn); gaps and episode lengths are converted from points to blocks."""
-    k = cfg.coarse
-    return replace(
-        cfg,
-        coarse=0,
-        counts=False,
-        context=False,
-        rarity=False,
-        cooldown=max(cfg.cooldown // k, 1),
-        rare_gap=max(cfg.rare_gap // k, 1),
-        end_quiet=max(cfg.end_quiet // k, 4),
-        relearn_after=max(cfg.relearn_after // k, 8),
-    )
-
-
 class SeriesDetector:
     """Online detector for one series; ``update`` once per bucket, in time order."""
 
@@ -168,31 +151,41 @@ class SeriesDetector:
         self._silent = False
         self._a_cal = alpha(cfg.calibration_halflife)
         self._mean_surprise = 0.01  # rate of surprises >= 2 (1 % under the model)
-        self._tail_point = RecentTail(cfg.rarity_window, cfg.rarity_tail, cfg.rarity_learn)
-        self._tail_run = RecentTail(cfg.rarity_window, cfg.rarity_tail, cfg.rarity_learn)
-        self._run: deque[float] = deque(maxlen=max(cfg.rarity_run, 1))
-        self._run_sum = 0.0
-        self._context = (
-            ContextNovelty(
-                cfg.context_bins,
-                cfg.context_window,
-                cfg.context_order,
-                cfg.context_learn,
-                cfg.context_capacity,
+        sign = {Direction.UP: 1, Direction.DOWN: -1}.get(cfg.direction, 0)
+        self._rarity = DepartureRarity(
+            cfg.rarity_window,
+            cfg.rarity_tail,
+            cfg.rarity_learn,
+            cfg.rarity_run,
+            cfg.rarity_clip,
+            sign,
+        )
+        # Novel patterns and the coarse scale: generic series only (direction ``both``).
+        generic = cfg.direction is Direction.BOTH
+        self._patterns = (
+            NovelPatterns(
+                ContextNovelty(
+                    cfg.context_bins,
+                    cfg.context_window,
+                    cfg.context_order,
+                    cfg.context_learn,
+                    cfg.context_capacity,
+                ),
+                cfg.context_smooth,
+                cfg.novel_alert,
+                cfg.novel_ratio,
+                self._a_cal,
             )
-            if cfg.context and cfg.direction is Direction.BOTH
+            if cfg.context and generic
             else None
         )
-        self._novelty: deque[float] = deque(maxlen=max(cfg.context_smooth, 1))
-        self._novelty_sum = 0.0
         self._last_novel = -(10**9)
-        self._novelty_rate = 0.0
-        self._coarse: SeriesDetector | None = None
-        self._block_sum = 0.0
-        self._block_len = 0
+        self._coarse = (
+            CoarseScale(SeriesDetector(coarse_config(cfg), name), cfg.coarse)
+            if cfg.coarse > 1 and generic
+            else None
+        )
         self._last_coarse = -(10**9)
-        if cfg.coarse > 1 and cfg.direction is Direction.BOTH:
-            self._coarse = SeriesDetector(_coarse_config(cfg), name)
 
     @property
     def level(self) -> AlertLevel:
@@ -297,7 +290,7 @@ class SeriesDetector:
             alert = self._n - self._last_alert > cfg.cooldown or level > self._last_alert_level
         shown = self._level
         if cfg.rarity and warm:
-            rarity = self._rarity(z)
+            rarity = self._rarity.rarity(z)
             if alert and rarity < cfg.rare_confirm:
                 alert = False  # large for the model, ordinary for this series
             elif (
@@ -313,13 +306,11 @@ class SeriesDetector:
                     self._recent.clear()
                 shown = self._level
         novel = False
-        if self._context is not None:
-            novelty = self._novelty_mean(x)
+        if self._patterns is not None:
+            striking = self._patterns.update(x)
             if (
-                not alert
-                and self._n > cfg.context_learn
-                and novelty >= cfg.novel_alert
-                and novelty >= cfg.novel_ratio * self._novelty_rate
+                striking
+                and not alert
                 and self._n - max(self._last_alert, self._last_novel) > cfg.rare_gap
             ):
                 # Ordinary values in a combination this series has never produced (a
@@ -330,7 +321,7 @@ class SeriesDetector:
                 alert = novel = True
                 shown = max(self._level, AlertLevel.WATCH)
                 self._last_novel = self._n
-        coarse = self._coarse_alert(ts, x) if self._coarse is not None else None
+        coarse = self._coarse.update(ts, x) if self._coarse is not None else None
         by_coarse = False
         if (
             coarse is not None
@@ -366,51 +357,6 @@ class SeriesDetector:
         if self._interval:
             self._base.remember(x, *season_slot(ts, self._interval))
         return Decision(ts, shown, score, alert, explanation)
-
-    def _coarse_alert(self, ts: datetime, x: float) -> Explanation | None:
-        """Feed the coarse detector; its explanation when a completed block alerts."""
-        assert self._coarse is not None
-        self._block_sum += x
-        self._block_len += 1
-        if self._block_len < self.config.coarse:
-            return None
-        mean = self._block_sum / self._block_len
-        self._block_sum = 0.0
-        self._block_len = 0
-        decision = self._coarse.update(ts, mean)
-        return decision.explanation if decision.alert else None
-
-    def _novelty_mean(self, x: float) -> float:
-        """Mean novelty of the last ``context_smooth`` points (this one included)."""
-        assert self._context is not None
-        window = self._novelty
-        if len(window) == window.maxlen:
-            self._novelty_sum -= window[0]
-        novelty = self._context.update(x)
-        # The series' usual novelty (recent-weighted; it starts from 0, so the ratio
-        # test only bites once novelty has been measured for a while).
-        self._novelty_rate += self._a_cal * (novelty - self._novelty_rate)
-        window.append(novelty)
-        self._novelty_sum += novelty
-        return self._novelty_sum / len(window)
-
-    def _rarity(self, z: float) -> float:
-        """How rare this departure (and the mean of the last few) is for this series."""
-        cfg = self.config
-        clip = cfg.rarity_clip
-        if len(self._run) == self._run.maxlen:
-            self._run_sum -= self._run[0]
-        zc = max(-clip, min(clip, z))
-        self._run.append(zc)
-        self._run_sum += zc
-        run = self._run_sum / math.sqrt(len(self._run))
-        if cfg.direction is Direction.UP:
-            point, run = max(z, 0.0), max(run, 0.0)
-        elif cfg.direction is Direction.DOWN:
-            point, run = max(-z, 0.0), max(-run, 0.0)
-        else:
-            point, run = abs(z), abs(run)
-        return max(self._tail_point.rarity(point), self._tail_run.rarity(run))
 
     def _level_for(self, score: float, x: float, pred: float) -> AlertLevel:
         cfg = self.config

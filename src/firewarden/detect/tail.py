@@ -51,3 +51,39 @@ class RecentTail:
             old = self._history.popleft()
             del ordered[bisect.bisect_left(ordered, old)]
         return out
+
+
+class DepartureRarity:
+    """How rare a standardised departure is for this series, and the mean departure of the
+    last ``run`` points (each clipped at ``clip`` scales): the larger rarity of the two,
+    each judged by its own :class:`RecentTail`. ``sign`` keeps rises (1), drops (-1) or
+    both (0)."""
+
+    __slots__ = ("_clip", "_point", "_run", "_run_sum", "_sign", "_tail_run")
+
+    def __init__(
+        self, window: int, tail_share: float, learn: int, run: int, clip: float, sign: int
+    ) -> None:
+        self._point = RecentTail(window, tail_share, learn)
+        self._tail_run = RecentTail(window, tail_share, learn)
+        self._run: deque[float] = deque(maxlen=max(run, 1))
+        self._run_sum = 0.0
+        self._clip = clip
+        self._sign = sign
+
+    def rarity(self, z: float) -> float:
+        """``-log10`` tail probability of departure ``z`` (in scales) or of the recent run;
+        then remember both."""
+        if len(self._run) == self._run.maxlen:
+            self._run_sum -= self._run[0]
+        zc = max(-self._clip, min(self._clip, z))
+        self._run.append(zc)
+        self._run_sum += zc
+        run = self._run_sum / math.sqrt(len(self._run))
+        if self._sign > 0:
+            point, run = max(z, 0.0), max(run, 0.0)
+        elif self._sign < 0:
+            point, run = max(-z, 0.0), max(-run, 0.0)
+        else:
+            point, run = abs(z), abs(run)
+        return max(self._point.rarity(point), self._tail_run.rarity(run))
