@@ -68,19 +68,24 @@ async def connect(url: str) -> Any:
     import nats
     from nats.errors import NoServersError
 
+    async def quiet(exc: Exception) -> None:
+        """nats-py prints a traceback per failed attempt; the caller reports in plain words."""
+
     try:
-        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5)
+        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5, error_cb=quiet)
     except (NoServersError, OSError) as exc:
         raise ConfigError(
             f"cannot reach NATS at {url} ({exc})",
-            hint="start nats-server with JetStream (nats-server -js), or drop --queue",
+            hint="start nats-server with JetStream (nats-server -js), or check the nats:// URL "
+            "given to --queue",
         ) from None
 
 
 async def ensure_stream(js: Any, topo: Topology) -> None:
     """Create (or keep) the durable stream and one durable consumer per partition."""
+    from nats.errors import NoRespondersError
     from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
-    from nats.js.errors import NotFoundError
+    from nats.js.errors import NotFoundError, ServiceUnavailableError
 
     config = StreamConfig(
         name=topo.stream,
@@ -91,6 +96,11 @@ async def ensure_stream(js: Any, topo: Topology) -> None:
         await js.stream_info(topo.stream)
     except NotFoundError:
         await js.add_stream(config)
+    except (NoRespondersError, ServiceUnavailableError):
+        raise ConfigError(
+            "the NATS server does not run JetStream",
+            hint="start it with JetStream enabled: nats-server -js",
+        ) from None
     for k in range(topo.partitions):
         await js.add_consumer(
             topo.stream,
