@@ -122,7 +122,9 @@ class LeaseTable:
         holders: dict[int, str] = {}
         live: set[str] = set()
         # A watcher on an empty bucket, or one that has delivered every entry, yields None.
-        watcher = await self.kv.watchall()
+        # Its (ephemeral) consumer is removed by the server once the watcher has stopped for
+        # ``inactive_threshold`` (five minutes by default: a round's consumers would pile up).
+        watcher = await self.kv.watchall(inactive_threshold=max(self.ttl, 5.0))
         try:
             while True:
                 try:
