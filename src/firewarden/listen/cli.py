@@ -119,7 +119,14 @@ def import_command(file: Path) -> None:
     help="Only these configured sources (repeatable; default: all in [listen.sources]).",
 )
 @click.option("--queue", default="", help="nats://HOST:PORT to share the work (NATS JetStream).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes to start (needs --queue); more can join from other machines with "
+    "`listen work`.",
+)
 def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config

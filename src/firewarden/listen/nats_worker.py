@@ -120,6 +120,7 @@ class Worker:
 
     async def _serve(self, h: _Held) -> None:
         """Pull, process and acknowledge one partition until told to stop."""
+        import nats.errors
         from nats.errors import TimeoutError as NatsTimeout
 
         k = h.number
@@ -142,6 +143,11 @@ class Worker:
                     msgs = await asyncio.wait_for(sub.fetch(self.batch, timeout=1.0), 10.0)
                 except (TimeoutError, NatsTimeout):
                     continue
+                except nats.errors.Error:
+                    if self.nc.is_closed:
+                        raise
+                    await asyncio.sleep(0.5)  # reconnecting: the lease deadline still holds
+                    continue
                 if not msgs:
                     continue
                 async with self._busy:
@@ -153,7 +159,11 @@ class Worker:
                     envs = [decode(m.data) for m in msgs]
                     stats = await asyncio.to_thread(pipeline.process, envs)
                 # Acknowledge only after the batch is committed.
-                await asyncio.gather(*(m.ack() for m in msgs))
+                try:
+                    await asyncio.gather(*(m.ack() for m in msgs))
+                except nats.errors.Error as exc:
+                    # Redelivered later and found stored: nothing is counted twice.
+                    self.log(f"partition {k}: acknowledgement failed ({exc!r})")
                 self.total.add(stats)
                 self.last_work = self._loop.time()
                 if self.on_batch is not None:
