@@ -10,8 +10,9 @@ the figures (``--repeat-texts`` shows the effect of verbatim repeats).
     .venv/bin/python benchmarks/bench_listen.py --mentions 200000 --nats nats://127.0.0.1:4222 \
         --pg postgresql+psycopg://postgres@127.0.0.1:5432/test       # + NATS, 1 and 2 workers
 
-The NATS mode prints mentions/s from the first publish to the last mention counted, and the
-CPU seconds of the publisher, each worker and nats-server (the machine has two cores).
+The NATS mode publishes the stream, then starts the workers and prints the watch-mention pairs
+counted per second once they share the partitions, and the CPU seconds of the publisher, each
+worker and nats-server (the machine has two cores).
 
 Speed is measured here, never asserted in tests.
 """
@@ -173,6 +174,12 @@ def nats_server_pid() -> int | None:
     return None
 
 
+def counted(engine: Engine) -> int:
+    """Watch-mention pairs stored."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(LINKS)).scalar_one())
+
+
 def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
     mentions: list[Mention] = []
     for day in days_of_mentions(rate, vary=True):
@@ -199,10 +206,19 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         ws = WatchSet([r.watch for r in records])
         expected = sum(len(ws.match(m, fold(m.text).text, m.language)) for m in mentions)
 
+        # The stream first (the publisher's own figures), then the workers drain it.
+        server_before = cpu_seconds(server) if server else None
+        started = time.perf_counter()
+        cpu = time.process_time()
+        asyncio.run(publish(nats_url, topo, records, mentions))
+        publisher_cpu = time.process_time() - cpu
+        published = time.perf_counter() - started
+
         env = {**os.environ, "FIREWARDEN_DATABASE_URL": url}
         args = ["listen", "work", "--queue", nats_url, "--stream", topo.stream,
                 "--prefix", topo.prefix, "--partitions", str(topo.partitions),
-                "--idle-exit", "20"]  # fmt: skip
+                "--idle-exit", "5"]  # fmt: skip
+        started = time.perf_counter()
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "firewarden", *args],
@@ -212,21 +228,14 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
             )
             for _ in range(workers)
         ]
-        # The workers start, claim and share the partitions; then the stream begins.
+
+        # The rate is measured from the moment the workers share the partitions (until then
+        # the first one to start holds them all) to the last pair counted.
         asyncio.run(balanced(nats_url, topo, workers))
-        server_before = cpu_seconds(server) if server else None
-        started = time.perf_counter()
-        cpu = time.process_time()
-        asyncio.run(publish(nats_url, topo, records, mentions))
-        publisher_cpu = time.process_time() - cpu
-        published = time.perf_counter() - started
-        while True:
-            with engine.connect() as conn:
-                got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()
-            if got >= expected or all(p.poll() is not None for p in procs):
-                break
+        shared_at, shared_got = time.perf_counter(), counted(engine)
+        while (got := counted(engine)) < expected and not all(p.poll() is not None for p in procs):
             time.sleep(0.2)
-        elapsed = time.perf_counter() - started
+        done_at = time.perf_counter()
         server_cpu = (cpu_seconds(server) or 0.0) - server_before if server_before else None
         worker_cpu = []
         for p in procs:  # each worker's CPU: what reaping it adds to the children's usage
@@ -234,15 +243,22 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
             p.wait()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             worker_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        print(f"NATS + PostgreSQL, {workers} worker(s): {got:,} mentions in {elapsed:.1f} s = "
-              f"{got / elapsed:,.0f} mentions/s (publishing took {published:.1f} s)")  # fmt: skip
+        rate = (got - shared_got) / (done_at - shared_at)
+        print(
+            f"NATS + PostgreSQL, {workers} worker(s): {got:,} watch-mention pairs counted "
+            f"{done_at - started:.1f} s after the workers started; {rate:,.0f} pairs/s once "
+            f"they shared the partitions ({shared_at - started:.1f} s after start, "
+            f"{shared_got:,} counted by then); publishing {len(mentions):,} mentions took "
+            f"{published:.1f} s ({len(mentions) / published:,.0f} mentions/s)"
+        )
         total = publisher_cpu + sum(worker_cpu) + (server_cpu or 0.0)
         parts = [f"publisher {publisher_cpu:.1f}"]
         parts += [f"worker {i + 1} {c:.1f}" for i, c in enumerate(worker_cpu)]
         if server_cpu is not None:
             parts.append(f"nats-server {server_cpu:.1f}")
         print(f"  CPU seconds: {', '.join(parts)}; total {total:.1f} "
-              f"(= {total / elapsed:.2f} cores busy; PostgreSQL not included)")  # fmt: skip
+              f"(workers and nats-server include the 5 s idle wait before exit; "
+              f"PostgreSQL not included)")  # fmt: skip
 
         asyncio.run(drop(nats_url, topo))
         engine.dispose()
