@@ -108,8 +108,9 @@ async def _table_semantics(ttl: float) -> None:
     try:
         table = await LeaseTable.open(js, stream, ttl)
         assert await table.snapshot() == Snapshot({}, frozenset())  # an empty bucket
-        first = await table.claim(3, "a")
-        assert first is not None
+        claimed = await table.claim(3, "a")
+        assert claimed is not None and not claimed.handed_over
+        first = claimed.revision
         assert await table.claim(3, "b") is None  # held
         renewed = await table.renew(3, "a", first)
         assert renewed is not None
@@ -119,8 +120,9 @@ async def _table_semantics(ttl: float) -> None:
         snap = await table.snapshot()
         assert snap is not None and snap.holders == {3: "a"} and snap.live == {"a"}
         assert await table.release(3, renewed) is True
-        again = await table.claim(3, "b")  # a released lease is free at once
-        assert again is not None
+        handed = await table.claim(3, "b")  # a released lease is free at once
+        assert handed is not None and handed.handed_over
+        again = handed.revision
         snap = await table.snapshot()
         assert snap is not None and snap.holders == {3: "b"}
         # Nobody renews: the lease and the heartbeat expire, and the lease is free again.
@@ -129,7 +131,8 @@ async def _table_semantics(ttl: float) -> None:
             assert time.monotonic() < deadline, "the lease never expired"
             await asyncio.sleep(0.2)
         assert await table.renew(3, "b", again) is None  # an expired lease cannot be renewed
-        assert await table.claim(3, "c") is not None
+        expired = await table.claim(3, "c")
+        assert expired is not None and not expired.handed_over
     finally:
         await js.delete_key_value(bucket_name(stream))
         await nc.close()

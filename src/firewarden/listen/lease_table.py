@@ -3,8 +3,9 @@
 One bucket per stream (``<stream>_LEASES``) whose time-to-live is the lease time-to-live:
 JetStream removes a key that was not written for that long. It holds
 
-* ``lease.p<k>`` = the id of the worker that owns partition ``k``. Claimed with ``create``
-  (fails when the key exists; a key whose last entry is a delete marker counts as free),
+* ``lease.p<k>`` = the id of the worker that owns partition ``k``. Claimed with a create
+  (an update expecting no entry; a key whose last entry is a delete marker, a released lease,
+  is free too and is claimed with an update expecting that marker),
   renewed with ``update(..., last=revision)`` (compare and set: fails when anybody else
   wrote it, or when it expired: the expired entry is gone, so the subject's last revision no
   longer matches), released with ``delete(last=revision)`` (a compare and set too: the server
@@ -12,7 +13,7 @@ JetStream removes a key that was not written for that long. It holds
 * ``worker.<id>`` = a heartbeat, written every round; the live workers are the keys present.
 
 Expiry is the stream's ``max_age``: the server removes entries older than the time-to-live
-(without a marker on the servers before 2.11, with a ``MaxAge`` marker after), so a dead
+(leaving no delete marker, as the bucket is created without a marker time-to-live), so a dead
 worker's leases and heartbeat disappear by themselves.
 
 The bucket's own time-to-live wins over the one a worker was started with, so every worker of
@@ -44,6 +45,15 @@ def new_worker_id() -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """A lease just claimed: its revision, and whether the previous holder released it
+    (``handed_over``) rather than letting it expire (or there was none)."""
+
+    revision: int
+    handed_over: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """The leases (partition -> worker id) and the live workers, as read in one pass."""
 
@@ -72,17 +82,25 @@ class LeaseTable:
         status = await kv.status()
         return cls(kv, float(status.ttl or ttl))
 
-    async def claim(self, partition: int, worker: str) -> int | None:
-        """Take a free lease; its revision, or None when somebody holds it."""
+    async def claim(self, partition: int, worker: str) -> Claim | None:
+        """Take a free lease, or None when somebody holds it (or it changed meanwhile)."""
         from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
-        try:
-            return int(await self.kv.create(f"{LEASE}{partition}", worker.encode()))
+        key, value = f"{LEASE}{partition}", worker.encode()
+        try:  # no entry at all: never held, or expired
+            return Claim(int(await self.kv.update(key, value, last=0)), handed_over=False)
         except KeyWrongLastSequenceError:
-            return None
-        except KeyNotFoundError:
-            # create() found an entry, then looked for a delete marker and found nothing:
-            # the entry expired in between. Free now; the next round claims it.
+            pass
+        try:
+            await self.kv.get(key)
+            return None  # a live lease
+        except KeyNotFoundError as exc:
+            if exc.entry is None:  # it expired in between: free, the next round claims it
+                return None
+            marker = int(exc.entry.revision)  # released: its last entry is a delete marker
+        try:
+            return Claim(int(await self.kv.update(key, value, last=marker)), handed_over=True)
+        except KeyWrongLastSequenceError:
             return None
 
     async def renew(self, partition: int, worker: str, revision: int) -> int | None:

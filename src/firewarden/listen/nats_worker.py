@@ -19,9 +19,11 @@ partition rebuilds its pipeline before its next batch when its watches changed.
 consumer, processes it (in a thread, one pipeline at a time) and acknowledges it after the
 commit. The store is idempotent per platform id and watch, so a batch redelivered to the next
 owner (the previous one died after committing, before acknowledging) is not counted twice.
-When it claims a partition whose consumer still has unacknowledged messages (a dead
-owner's batch in flight), the worker waits ``ack_wait`` before its first pull, so that those
-messages come back first and the detectors see the buckets in order.
+When it claims a partition whose lease expired (its owner died) and whose consumer still has
+unacknowledged messages (the dead owner's batch in flight), the worker waits ``ack_wait``
+before its first pull, so that those messages come back first and the detectors see the
+buckets in order. A worker releasing a partition hands its unprocessed messages back at once
+(``nak``), so a released partition is served without waiting.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from sqlalchemy import Engine
 
 from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
-from firewarden.listen.lease_table import LeaseTable, new_worker_id
+from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
 from firewarden.listen.leases import LeaseTiming, plan
 from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
@@ -52,6 +54,7 @@ class _Held:
     number: int
     revision: int
     usable_until: float  # event-loop time
+    handed_over: bool = False  # released by its previous holder, not expired
     watches: tuple[WatchRecord, ...] = ()
     pipeline: Pipeline | None = None
     task: asyncio.Task[None] | None = None
@@ -131,11 +134,13 @@ class Worker:
             )
             async with self._busy:
                 await self._pipeline(h)
-            info = await sub.consumer_info()
-            if info.num_ack_pending:
-                # A previous owner's batch is in flight: let it come back first.
+            if not h.handed_over and (await sub.consumer_info()).num_ack_pending:
+                # A dead owner's batch is in flight: let it come back first. (A worker that
+                # releases a partition hands its unprocessed messages back at once.)
+                self.log(f"partition {k}: waiting {self.topo.ack_wait:g} s for redeliveries")
                 until = self._loop.time() + self.topo.ack_wait
                 while self.usable(h) and self._loop.time() < until:
+                    self.last_work = self._loop.time()  # waiting for work is not idle
                     await asyncio.sleep(0.2)
             while self.usable(h):
                 try:
@@ -173,8 +178,8 @@ class Worker:
             if sub is not None and not self.nc.is_closed:
                 await sub.unsubscribe()
 
-    def _start(self, k: int, revision: int, usable_until: float) -> None:
-        h = _Held(k, revision, usable_until)
+    def _start(self, k: int, claim: Claim, usable_until: float) -> None:
+        h = _Held(k, claim.revision, usable_until, claim.handed_over)
         h.task = asyncio.create_task(self._serve(h))
         self.held[k] = h
         self.log(f"claimed partition {k}")
@@ -213,9 +218,9 @@ class Worker:
             await self._release(self.held[k])
         for k in todo.claim:
             sent = self._loop.time()
-            revision = await self.table.claim(k, self.id)
-            if revision is not None:
-                self._start(k, revision, sent + self.timing.usable_for)
+            claim = await self.table.claim(k, self.id)
+            if claim is not None:
+                self._start(k, claim, sent + self.timing.usable_for)
 
     def _expire(self) -> None:
         """Stop the partitions whose leases could not be renewed in time."""
