@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import resource
@@ -33,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
@@ -149,8 +151,9 @@ async def balanced(url: str, topo: Topology, workers: int, timeout: float = 120.
 
 async def drop(url: str, topo: Topology) -> None:
     nc = await connect(url)
-    await nc.jetstream().delete_stream(topo.stream)
-    await nc.jetstream().delete_key_value(bucket_name(topo.stream))
+    for name in (topo.stream, f"KV_{bucket_name(topo.stream)}"):
+        with contextlib.suppress(NotFoundError):
+            await nc.jetstream().delete_stream(name)
     await nc.close()
 
 
@@ -192,16 +195,25 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
     mentions = [
         replace(m, text=m.text.replace("Acme", brands[i % 4])) for i, m in enumerate(mentions[:n])
     ]
-    server = nats_server_pid()
     for workers in (1, 2):
-        schema = f"fwbench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(pg_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{pg_url}?options=-csearch_path%3D{schema}"
-        engine, records = setup(url, tuple(Watch(name=b, keywords=(b,)) for b in brands))
-        tag = uuid.uuid4().hex[:8]
-        topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=4)
+        nats_run(workers, mentions, brands, nats_url, pg_url)
+
+
+def nats_run(
+    workers: int, mentions: list[Mention], brands: tuple[str, ...], nats_url: str, pg_url: str
+) -> None:
+    """Publish the mentions, let ``workers`` worker processes count them, print figures."""
+    server = nats_server_pid()
+    schema = f"fwbench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    engine, records = setup(url, tuple(Watch(name=b, keywords=(b,)) for b in brands))
+    tag = uuid.uuid4().hex[:8]
+    topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=4)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
         # Watch-mention pairs to count.
         ws = WatchSet([r.watch for r in records])
         expected = sum(len(ws.match(m, fold(m.text).text, m.language)) for m in mentions)
@@ -236,7 +248,9 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         while (got := counted(engine)) < expected and not all(p.poll() is not None for p in procs):
             time.sleep(0.2)
         done_at = time.perf_counter()
-        server_cpu = (cpu_seconds(server) or 0.0) - server_before if server_before else None
+        server_cpu = (
+            (cpu_seconds(server) or 0.0) - server_before if server and server_before else None
+        )
         worker_cpu = []
         for p in procs:  # each worker's CPU: what reaping it adds to the children's usage
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -259,7 +273,11 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         print(f"  CPU seconds: {', '.join(parts)}; total {total:.1f} "
               f"(workers and nats-server include the 5 s idle wait before exit; "
               f"PostgreSQL not included)")  # fmt: skip
-
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         asyncio.run(drop(nats_url, topo))
         engine.dispose()
         with admin.begin() as conn:

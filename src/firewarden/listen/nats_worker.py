@@ -39,7 +39,7 @@ from sqlalchemy import Engine
 from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
 from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
-from firewarden.listen.leases import LeaseTiming, plan
+from firewarden.listen.leases import LeaseTiming, fair_share, plan
 from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
 from firewarden.listen.watch_service import WatchRecord
@@ -221,6 +221,9 @@ class Worker:
             claim = await self.table.claim(k, self.id)
             if claim is not None:
                 self._start(k, claim, sent + self.timing.usable_for)
+        if len(self.held) != fair_share(self.topo.partitions, snap.live, self.id):
+            # Still waiting for partitions (or giving some up): not idle, whatever it pulled.
+            self.last_work = self._loop.time()
 
     def _expire(self) -> None:
         """Stop the partitions whose leases could not be renewed in time."""
@@ -229,8 +232,9 @@ class Worker:
                 self._drop(h, "its lease could not be renewed in time")
 
     async def run(self, stop: asyncio.Event | None = None, idle_exit: float | None = None) -> Stats:
-        """Work until ``stop`` is set (or, with ``idle_exit``, until nothing was processed
-        for that many seconds); then release everything. Returns the totals."""
+        """Work until ``stop`` is set (or, with ``idle_exit``, until it has held its fair share
+        and processed nothing for that many seconds); then release everything. Returns the
+        totals."""
         import nats.errors
 
         stop = stop or asyncio.Event()
