@@ -98,10 +98,12 @@ def single_process(tmp_path: Path, batch: list[Mention]) -> tuple[dict[str, int]
         engine.dispose()
 
 
-def start_worker(topo: Topology, db_url: str, cwd: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    topo: Topology, db_url: str, cwd: Path, ttl: float = TTL
+) -> subprocess.Popen[bytes]:
     args = ["--queue", URL, "--stream", topo.stream, "--prefix", topo.prefix,
             "--partitions", str(topo.partitions), "--ack-wait", str(topo.ack_wait),
-            "--lease-ttl", str(TTL), "--idle-exit", "12"]  # fmt: skip
+            "--lease-ttl", str(ttl), "--idle-exit", "12"]  # fmt: skip
     env = {**os.environ, "FIREWARDEN_DATABASE_URL": db_url}
     env.pop("FIREWARDEN_CONFIG", None)
     return subprocess.Popen(
@@ -135,11 +137,11 @@ def publish(topo: Topology, records: list[WatchRecord], batch: list[Mention]) ->
     return asyncio.run(_publish(topo, records, batch))
 
 
-def leases(topo: Topology) -> Snapshot:
+def leases(topo: Topology, ttl: float = TTL) -> Snapshot:
     async def read() -> Snapshot:
         nc = await connect(URL)
         try:
-            table = await LeaseTable.open(nc.jetstream(), topo.stream, TTL)
+            table = await LeaseTable.open(nc.jetstream(), topo.stream, ttl)
             while (snap := await table.snapshot()) is None:
                 await asyncio.sleep(0.1)
             return snap
@@ -297,3 +299,26 @@ def test_a_batch_redelivered_after_a_takeover_is_not_counted_twice(
         volumes[name] += volume
     assert volumes == expected
     engine.dispose()
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_partitions_back_at_once(
+    pg_db_url: str, tmp_path: Path, topo: Topology
+) -> None:
+    engine, _ = setup_db(pg_db_url)
+    engine.dispose()
+    # A long time-to-live: only a release can empty the table before the test ends.
+    worker = start_worker(topo, pg_db_url, tmp_path, ttl=600)
+    try:
+        wait_for(
+            lambda: len(leases(topo, 600).holders) == topo.partitions,
+            "the worker to claim every partition",
+            [worker],
+        )
+        worker.send_signal(signal.SIGTERM)
+        out, _ = worker.communicate(timeout=120)
+        assert worker.returncode == 0, out.decode()
+        assert leases(topo, 600) == Snapshot({}, frozenset())
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
