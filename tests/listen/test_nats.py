@@ -25,7 +25,7 @@ from conftest import require_server
 from firewarden.listen.lease_table import LeaseTable, Snapshot, bucket_name
 from firewarden.listen.mention import Mention
 from firewarden.listen.nats_queue import Publisher, Topology, connect, decode, ensure_stream
-from firewarden.listen.nats_worker import work
+from firewarden.listen.nats_worker import Worker, work
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.store import BUCKETS, LINKS
 from firewarden.listen.watch_service import WatchRecord, add_watch
@@ -322,3 +322,46 @@ def test_a_worker_stopped_with_sigterm_hands_its_partitions_back_at_once(
         if worker.poll() is None:
             worker.kill()
             worker.communicate()
+
+
+def test_a_running_worker_takes_a_new_watch_list(pg_db_url: str, topo: Topology) -> None:
+    """set_watches: a watch added while the worker runs is counted from then on."""
+    engine, records = setup_db(pg_db_url)
+    batch, _ = mentions(400)
+    first, later = batch[:200], batch[200:]
+    with session_factory(engine)() as s:
+        extra = add_watch(s, Watch(name="did", keywords=("did",)))  # the mentions not negative
+        s.commit()
+    wanted = sum("did" in m.text for m in later)
+    deadline = time.monotonic() + 120
+
+    async def scenario() -> tuple[dict[str, int], dict[str, int]]:
+        nc = await connect(URL)
+        try:
+            js = nc.jetstream()
+            await ensure_stream(js, topo)
+            table = await LeaseTable.open(js, topo.stream, TTL)
+            worker = Worker(nc, table, engine, records, topo=topo)
+            stop = asyncio.Event()
+            running = asyncio.create_task(worker.run(stop))
+            everything = [*records, extra]
+            await Publisher(js, topo, everything).publish([Envelope(m) for m in first])
+            while sum(link_counts(engine, records).values()) < 200:
+                assert time.monotonic() < deadline and not running.done(), running
+                await asyncio.sleep(0.1)
+            before = link_counts(engine, everything)
+            worker.set_watches(everything)
+            await Publisher(js, topo, everything).publish([Envelope(m) for m in later])
+            while link_counts(engine, [extra])["did"] < wanted:
+                assert time.monotonic() < deadline and not running.done(), running
+                await asyncio.sleep(0.1)
+            stop.set()
+            await running
+            return before, link_counts(engine, everything)
+        finally:
+            await nc.close()
+
+    before, after = asyncio.run(scenario())
+    assert before["did"] == 0  # published for it, but the worker did not know it yet
+    assert after["did"] == wanted > 0
+    engine.dispose()
