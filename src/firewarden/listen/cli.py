@@ -259,7 +259,13 @@ async def _publish(
 @click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
 @click.option("--partitions", type=click.IntRange(1, 1024), default=16, hidden=True)
 @click.option("--ack-wait", type=float, default=30.0, hidden=True)
-@click.option("--idle-exit", type=float, default=None, help="Stop after this many idle seconds.")
+@click.option(
+    "--idle-exit",
+    type=float,
+    default=None,
+    help="Stop once it has held its share of the partitions and had nothing to do for this "
+    "many seconds (for imports and tests).",
+)
 def work_command(
     queue: str,
     lease_ttl: float,
