@@ -10,6 +10,10 @@ the figures (``--repeat-texts`` shows the effect of verbatim repeats).
     .venv/bin/python benchmarks/bench_listen.py --mentions 200000 --nats nats://127.0.0.1:4222 \
         --pg postgresql+psycopg://postgres@127.0.0.1:5432/test       # + NATS, 1 and 2 workers
 
+The NATS mode publishes the stream, then starts the workers and prints the watch-mention pairs
+counted per second once they share the partitions, and the CPU seconds of the publisher, each
+worker and nats-server (the machine has two cores).
+
 Speed is measured here, never asserted in tests.
 """
 
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,9 +34,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.listen.lease_table import LeaseTable, bucket_name
 from firewarden.listen.mention import Mention
 from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
 from firewarden.listen.pipeline import Envelope, Pipeline
@@ -123,10 +131,56 @@ async def publish(
     await nc.close()
 
 
+async def balanced(url: str, topo: Topology, workers: int, timeout: float = 120.0) -> None:
+    """Wait until ``workers`` workers hold the partitions evenly."""
+    nc = await connect(url)
+    try:
+        table = await LeaseTable.open(nc.jetstream(), topo.stream, 15.0)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            snap = await table.snapshot()
+            if snap is not None and len(snap.holders) == topo.partitions:
+                counts = [list(snap.holders.values()).count(w) for w in set(snap.holders.values())]
+                if len(counts) == workers and max(counts) - min(counts) <= 1:
+                    return
+            await asyncio.sleep(0.2)
+        raise SystemExit("the workers did not share the partitions in time")
+    finally:
+        await nc.close()
+
+
 async def drop(url: str, topo: Topology) -> None:
     nc = await connect(url)
-    await nc.jetstream().delete_stream(topo.stream)
+    for name in (topo.stream, f"KV_{bucket_name(topo.stream)}"):
+        with contextlib.suppress(NotFoundError):
+            await nc.jetstream().delete_stream(name)
     await nc.close()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), None if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def nats_server_pid() -> int | None:
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "nats-server":
+                return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+def counted(engine: Engine) -> int:
+    """Watch-mention pairs stored."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(LINKS)).scalar_one())
 
 
 def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
@@ -135,70 +189,95 @@ def run_nats(n: int, rate: float, nats_url: str, pg_url: str) -> None:
         mentions += day
         if len(mentions) >= n:
             break
-    # Four brands (four watches, four partitions) share the stream: each watch's series has
+    # Four brands (four watches, one per partition) share the stream: each watch's series has
     # one owner, so the work can only be shared across watches.
     brands = ("Acme", "Zephyr Air", "Globex", "Initech")
     mentions = [
         replace(m, text=m.text.replace("Acme", brands[i % 4])) for i, m in enumerate(mentions[:n])
     ]
     for workers in (1, 2):
-        schema = f"fwbench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(pg_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{pg_url}?options=-csearch_path%3D{schema}"
-        engine, records = setup(url, tuple(Watch(name=b, keywords=(b,)) for b in brands))
-        tag = uuid.uuid4().hex[:8]
-        topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=8)
+        nats_run(workers, mentions, brands, nats_url, pg_url)
 
-        t = time.perf_counter()
-        asyncio.run(publish(nats_url, topo, records, mentions))
-        published = time.perf_counter() - t
-        env = {**os.environ, "FIREWARDEN_DATABASE_URL": url}
-        started = time.perf_counter()
-        procs = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "firewarden",
-                    "listen",
-                    "work",
-                    "--queue",
-                    nats_url,
-                    "--worker",
-                    str(i),
-                    "--workers",
-                    str(workers),
-                    "--stream",
-                    topo.stream,
-                    "--prefix",
-                    topo.prefix,
-                    "--partitions",
-                    str(topo.partitions),
-                    "--idle-exit",
-                    "5",
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-            )
-            for i in range(workers)
-        ]
+
+def nats_run(
+    workers: int, mentions: list[Mention], brands: tuple[str, ...], nats_url: str, pg_url: str
+) -> None:
+    """Publish the mentions, let ``workers`` worker processes count them, print figures."""
+    server = nats_server_pid()
+    schema = f"fwbench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    engine, records = setup(url, tuple(Watch(name=b, keywords=(b,)) for b in brands))
+    tag = uuid.uuid4().hex[:8]
+    topo = Topology(stream=f"FWBENCH_{tag}", prefix=f"fwbench.{tag}", partitions=4)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
         # Watch-mention pairs to count.
         ws = WatchSet([r.watch for r in records])
         expected = sum(len(ws.match(m, fold(m.text).text, m.language)) for m in mentions)
-        while True:
-            with engine.connect() as conn:
-                got = conn.execute(select(func.count()).select_from(LINKS)).scalar_one()
-            if got >= expected or all(p.poll() is not None for p in procs):
-                break
-            time.sleep(0.2)
-        elapsed = time.perf_counter() - started
-        for p in procs:
-            p.wait()
-        print(f"NATS + PostgreSQL, {workers} worker(s): {got:,} mentions in {elapsed:.1f} s = "
-              f"{got / elapsed:,.0f} mentions/s (publishing took {published:.1f} s)")  # fmt: skip
 
+        # The stream first (the publisher's own figures), then the workers drain it.
+        server_before = cpu_seconds(server) if server else None
+        started = time.perf_counter()
+        cpu = time.process_time()
+        asyncio.run(publish(nats_url, topo, records, mentions))
+        publisher_cpu = time.process_time() - cpu
+        published = time.perf_counter() - started
+
+        env = {**os.environ, "FIREWARDEN_DATABASE_URL": url}
+        args = ["listen", "work", "--queue", nats_url, "--stream", topo.stream,
+                "--prefix", topo.prefix, "--partitions", str(topo.partitions),
+                "--idle-exit", "5"]  # fmt: skip
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "firewarden", *args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
+
+        # The rate is measured from the moment the workers share the partitions (until then
+        # the first one to start holds them all) to the last pair counted.
+        asyncio.run(balanced(nats_url, topo, workers))
+        shared_at, shared_got = time.perf_counter(), counted(engine)
+        while (got := counted(engine)) < expected and not all(p.poll() is not None for p in procs):
+            time.sleep(0.2)
+        done_at = time.perf_counter()
+        server_cpu = (
+            (cpu_seconds(server) or 0.0) - server_before if server and server_before else None
+        )
+        worker_cpu = []
+        for p in procs:  # each worker's CPU: what reaping it adds to the children's usage
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            p.wait()
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            worker_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        rate = (got - shared_got) / (done_at - shared_at)
+        print(
+            f"NATS + PostgreSQL, {workers} worker(s): {got:,} watch-mention pairs counted "
+            f"{done_at - started:.1f} s after the workers started; {rate:,.0f} pairs/s once "
+            f"they shared the partitions ({shared_at - started:.1f} s after start, "
+            f"{shared_got:,} counted by then); publishing {len(mentions):,} mentions took "
+            f"{published:.1f} s ({len(mentions) / published:,.0f} mentions/s)"
+        )
+        total = publisher_cpu + sum(worker_cpu) + (server_cpu or 0.0)
+        parts = [f"publisher {publisher_cpu:.1f}"]
+        parts += [f"worker {i + 1} {c:.1f}" for i, c in enumerate(worker_cpu)]
+        if server_cpu is not None:
+            parts.append(f"nats-server {server_cpu:.1f}")
+        print(f"  CPU seconds: {', '.join(parts)}; total {total:.1f} "
+              f"(workers and nats-server include the 5 s idle wait before exit; "
+              f"PostgreSQL not included)")  # fmt: skip
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         asyncio.run(drop(nats_url, topo))
         engine.dispose()
         with admin.begin() as conn:

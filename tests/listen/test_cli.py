@@ -4,6 +4,7 @@ simulate stream."""
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,17 @@ def test_run_needs_queue_for_workers_and_sources(runner: CliRunner) -> None:
     ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
     r = runner.invoke(cli, ["listen", "run"])
     assert r.exit_code == 2 and "no sources are configured" in r.output
+
+
+def test_work_says_when_nats_cannot_be_reached(runner: CliRunner) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = runner.invoke(cli, ["listen", "work", "--queue", f"nats://127.0.0.1:{port}"])
+    assert r.exit_code == 2
+    assert f"cannot reach NATS at nats://127.0.0.1:{port}" in r.output
+    assert "nats-server -js" in r.output
 
 
 def test_simulate_stream(runner: CliRunner) -> None:

@@ -124,7 +124,14 @@ def import_command(file: Path) -> None:
     help="Only these configured sources (repeatable; default: all in [listen.sources]).",
 )
 @click.option("--queue", default="", help="nats://HOST:PORT to share the work (NATS JetStream).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes to start (needs --queue); more can join from other machines with "
+    "`listen work`.",
+)
 def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config
@@ -202,12 +209,7 @@ def _run_distributed(
     argv = [sys.executable, "-m", "firewarden"]
     if config.path is not None:
         argv += ["--config", str(config.path)]
-    procs = [
-        subprocess.Popen(
-            [*argv, "listen", "work", "--queue", url, "--worker", str(i), "--workers", str(workers)]
-        )
-        for i in range(workers)
-    ]
+    procs = [subprocess.Popen([*argv, "listen", "work", "--queue", url]) for _ in range(workers)]
     try:
         return asyncio.run(_publish(engine, records, sources, url, stop))
     finally:
@@ -262,17 +264,28 @@ async def _publish(
 
 @listen_group.command("work")
 @click.option("--queue", default="nats://127.0.0.1:4222", show_default=True)
-@click.option("--worker", type=click.IntRange(0, 63), default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--lease-ttl",
+    type=click.FloatRange(min=1.0),
+    default=15.0,
+    show_default=True,
+    help="Seconds before a dead worker's partitions go to the others (the stream's lease "
+    "bucket keeps the value it was created with).",
+)
 @click.option("--stream", default="FIREWARDEN_MENTIONS", show_default=True, hidden=True)
 @click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
 @click.option("--partitions", type=click.IntRange(1, 1024), default=16, hidden=True)
 @click.option("--ack-wait", type=float, default=30.0, hidden=True)
-@click.option("--idle-exit", type=float, default=None, help="Stop after this many idle seconds.")
+@click.option(
+    "--idle-exit",
+    type=float,
+    default=None,
+    help="Stop once it has held its share of the partitions and had nothing to do for this "
+    "many seconds (for imports and tests).",
+)
 def work_command(
     queue: str,
-    worker: int,
-    workers: int,
+    lease_ttl: float,
     stream: str,
     prefix: str,
     partitions: int,
@@ -280,13 +293,13 @@ def work_command(
     idle_exit: float | None,
 ) -> None:
     """One worker process of the distributed mode (started by `listen run --workers`, or by
-    hand on several machines: each with its own --worker index)."""
+    hand, on as many machines as needed). Workers share the partitions through leases: a
+    new worker gets its share, a dead worker's partitions go to the others."""
     from firewarden.cli import current_config
-    from firewarden.listen.nats_queue import Topology, work
+    from firewarden.listen.nats_queue import Topology
+    from firewarden.listen.nats_worker import work
     from firewarden.listen.settings import base_url, bucket_width
 
-    if worker >= workers:
-        raise InputError(f"--worker must be below --workers ({workers})")
     config = current_config()
     topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
     with listen_engine() as engine:
@@ -296,16 +309,16 @@ def work_command(
             "base_url": base_url(config),
             "on_alert": print_alert,
         }
-        stats = asyncio.run(
-            work(
-                queue,
-                engine,
-                records,
-                worker=worker,
-                workers=workers,
-                topo=topo,
-                idle_exit=idle_exit,
-                pipeline_options=options,
-            )
-        )
-    click.echo(f"worker {worker}: {stats.counted} counted, {len(stats.alerts)} alert(s)")
+
+        async def main() -> Stats:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                # Stopping cleanly releases the leases: the others take over at once.
+                loop.add_signal_handler(sig, stop.set)
+            return await work(queue, engine, records, topo=topo, lease_ttl=lease_ttl,
+                              stop=stop, idle_exit=idle_exit, pipeline_options=options,
+                              log=lambda line: click.echo(line, err=True))  # fmt: skip
+
+        stats = asyncio.run(main())
+    click.echo(f"worker: {stats.counted} counted, {len(stats.alerts)} alert(s)")

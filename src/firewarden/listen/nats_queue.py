@@ -8,26 +8,27 @@
 * **Stream**: one durable (file-stored) stream over ``<prefix>.*``, ``partitions`` subjects.
   A watch belongs to partition ``watch_id % partitions``, so each watch's series has one
   owner.
-* **Workers**: worker ``i`` of ``n`` owns the partitions ``k`` with ``k % n == i``, reads each
-  through a durable pull consumer (explicit acks) and runs the ordinary pipeline over its
-  watches only. It acknowledges a batch after the pipeline has committed it (idempotent
-  store): a worker killed mid-batch loses nothing (the messages are redelivered after
-  ``ack_wait``) and counts nothing twice (the redelivered mentions find their rows).
+* **Workers** (:mod:`firewarden.listen.nats_worker`): each holds leases on a fair share of
+  the partitions (:mod:`firewarden.listen.leases`, :mod:`firewarden.listen.lease_table`),
+  reads each held partition through its durable pull consumer (explicit acks) and runs the
+  ordinary pipeline over that partition's watches. It acknowledges a batch after the
+  pipeline has committed it (idempotent store): a worker killed mid-batch loses nothing (the
+  messages are redelivered after ``ack_wait``, to whoever holds the partition then) and
+  counts nothing twice (the redelivered mentions find their rows); its partitions are taken
+  over by the others once its leases expire.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
-
 from firewarden.errors import ConfigError
 from firewarden.listen.mention import Mention
-from firewarden.listen.pipeline import Envelope, Pipeline, Stats
+from firewarden.listen.pipeline import Envelope
 from firewarden.listen.watch_service import WatchRecord
 from firewarden.listen.watches import WatchSet
 
@@ -52,10 +53,6 @@ class Topology:
     def partition_of(self, watch_id: int) -> int:
         return watch_id % self.partitions
 
-    def owned(self, worker: int, workers: int) -> list[int]:
-        """The partitions worker ``worker`` (0-based) of ``workers`` owns."""
-        return [k for k in range(self.partitions) if k % workers == worker]
-
 
 def encode(env: Envelope) -> bytes:
     return json.dumps({"m": env.mention.to_dict(), "s": env.source, "c": env.cursor}).encode()
@@ -71,19 +68,24 @@ async def connect(url: str) -> Any:
     import nats
     from nats.errors import NoServersError
 
+    async def quiet(exc: Exception) -> None:
+        """nats-py prints a traceback per failed attempt; the caller reports in plain words."""
+
     try:
-        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5)
+        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5, error_cb=quiet)
     except (NoServersError, OSError) as exc:
         raise ConfigError(
             f"cannot reach NATS at {url} ({exc})",
-            hint="start nats-server with JetStream (nats-server -js), or drop --queue",
+            hint="start nats-server with JetStream (nats-server -js), or check the nats:// URL "
+            "given to --queue",
         ) from None
 
 
 async def ensure_stream(js: Any, topo: Topology) -> None:
     """Create (or keep) the durable stream and one durable consumer per partition."""
+    from nats.errors import NoRespondersError
     from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
-    from nats.js.errors import NotFoundError
+    from nats.js.errors import NotFoundError, ServiceUnavailableError
 
     config = StreamConfig(
         name=topo.stream,
@@ -94,6 +96,11 @@ async def ensure_stream(js: Any, topo: Topology) -> None:
         await js.stream_info(topo.stream)
     except NotFoundError:
         await js.add_stream(config)
+    except (NoRespondersError, ServiceUnavailableError):
+        raise ConfigError(
+            "the NATS server does not run JetStream",
+            hint="start it with JetStream enabled: nats-server -js",
+        ) from None
     for k in range(topo.partitions):
         await js.add_consumer(
             topo.stream,
@@ -146,79 +153,3 @@ class Publisher:
             await asyncio.gather(*pending[i : i + 500])
         self.published += len(pending)
         return cursors
-
-
-async def work(
-    url: str,
-    engine: Engine,
-    watches: Sequence[WatchRecord],
-    *,
-    worker: int = 0,
-    workers: int = 1,
-    topo: Topology | None = None,
-    batch: int = 500,
-    stop: asyncio.Event | None = None,
-    idle_exit: float | None = None,
-    on_batch: Callable[[Stats], None] | None = None,
-    pipeline_options: dict[str, Any] | None = None,
-) -> Stats:
-    """Run worker ``worker`` of ``workers`` until ``stop`` is set (or, with ``idle_exit``,
-    until nothing arrived for that many seconds). Returns the totals."""
-    from nats.errors import TimeoutError as NatsTimeout
-
-    topo = topo or Topology()
-    owned = topo.owned(worker, workers)
-    mine = [w for w in watches if topo.partition_of(w.id) in owned]
-    pipeline = Pipeline(engine, mine, **(pipeline_options or {}))
-    nc = await connect(url)
-    total = Stats()
-    try:
-        js = nc.jetstream()
-        await ensure_stream(js, topo)
-        subs = [
-            await js.pull_subscribe(topo.subject(k), durable=topo.durable(k), stream=topo.stream)
-            for k in owned
-        ]
-        # One fetch loop per partition feeds a small queue, so an empty partition's fetch
-        # timeout never delays a busy one; the pipeline takes what is there as one batch.
-        ready: asyncio.Queue[list[Any]] = asyncio.Queue(maxsize=2 * len(subs))
-
-        async def pull(sub: Any) -> None:
-            while True:
-                try:
-                    # The outer bound guards against a pull request the server never
-                    # answers: a partition must not stall.
-                    msgs = await asyncio.wait_for(sub.fetch(batch, timeout=1.0), 10.0)
-                except (TimeoutError, NatsTimeout):
-                    continue
-                if msgs:
-                    await ready.put(msgs)
-
-        pullers = [asyncio.create_task(pull(sub)) for sub in subs]
-        loop = asyncio.get_running_loop()
-        idle_since = loop.time()
-        try:
-            while stop is None or not stop.is_set():
-                try:
-                    msgs = await asyncio.wait_for(ready.get(), 0.5)
-                except TimeoutError:
-                    if idle_exit is not None and loop.time() - idle_since > idle_exit:
-                        break
-                    continue
-                while not ready.empty() and len(msgs) < 4 * batch:
-                    msgs += ready.get_nowait()
-                stats = pipeline.process([decode(m.data) for m in msgs])
-                # Acknowledge only after the batch is committed.
-                await asyncio.gather(*(m.ack() for m in msgs))
-                total.add(stats)
-                if on_batch is not None:
-                    on_batch(stats)
-                idle_since = loop.time()
-        finally:
-            for task in pullers:
-                task.cancel()
-            await asyncio.gather(*pullers, return_exceptions=True)
-        total.alerts.extend(pipeline.flush() if idle_exit is not None else [])
-    finally:
-        await nc.close()
-    return total

@@ -1,0 +1,316 @@
+"""A NATS worker: holds leases on partitions and runs one pipeline per partition it holds.
+
+Each worker has a unique id (host, process, random) and runs rounds every ``ttl / 5``
+seconds (:class:`~firewarden.listen.leases.LeaseTiming`): it writes its heartbeat, renews
+its leases, reads the lease table and follows :func:`~firewarden.listen.leases.plan`:
+releases what it holds beyond its fair share, claims free partitions up to it. A partition
+it could not renew is used only until ``2/3 ttl`` after the last successful renewal was
+sent, so it stops pulling before anyone else can claim it.
+
+**One pipeline per held partition.** Claiming a partition builds a
+:class:`~firewarden.listen.pipeline.Pipeline` over that partition's watches, which restores
+the detectors from the stored buckets exactly as a restarted single-process listener does;
+releasing (or losing) the partition drops it. The detector state of a watch therefore lives
+exactly as long as the lease on its partition, and no worker ever runs a detector for a
+watch it does not own. :meth:`Worker.set_watches` swaps the watch list: each held
+partition rebuilds its pipeline before its next batch when its watches changed.
+
+**Delivery.** Each held partition has a loop that pulls a batch from the partition's durable
+consumer, processes it (in a thread, one pipeline at a time) and acknowledges it after the
+commit. The store is idempotent per platform id and watch, so a batch redelivered to the next
+owner (the previous one died after committing, before acknowledging) is not counted twice.
+When it claims a partition whose lease expired (its owner died) and whose consumer still has
+unacknowledged messages (the dead owner's batch in flight), the worker waits ``ack_wait``
+before its first pull, so that those messages come back first and the detectors see the
+buckets in order. A worker releasing a partition hands its unprocessed messages back at once
+(``nak``), so a released partition is served without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from firewarden.errors import ConfigError
+from firewarden.listen.enrich import Enricher
+from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
+from firewarden.listen.leases import LeaseTiming, fair_share, plan
+from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
+from firewarden.listen.pipeline import Pipeline, Stats
+from firewarden.listen.watch_service import WatchRecord
+
+DEFAULT_LEASE_TTL = 15.0
+
+
+@dataclass(slots=True)
+class _Held:
+    """A partition this worker holds."""
+
+    number: int
+    revision: int
+    usable_until: float  # event-loop time
+    handed_over: bool = False  # released by its previous holder, not expired
+    watches: tuple[WatchRecord, ...] = ()
+    pipeline: Pipeline | None = None
+    task: asyncio.Task[None] | None = None
+    stopping: bool = False
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Worker:
+    """One worker of the distributed mode (see the module docstring)."""
+
+    def __init__(
+        self,
+        nc: Any,
+        table: LeaseTable,
+        engine: Engine,
+        watches: Sequence[WatchRecord],
+        *,
+        topo: Topology,
+        worker_id: str | None = None,
+        batch: int = 500,
+        pipeline_options: dict[str, Any] | None = None,
+        on_batch: Callable[[Stats], None] | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.nc = nc
+        self.js = nc.jetstream()
+        self.table = table
+        self.engine = engine
+        self.topo = topo
+        self.id = worker_id or new_worker_id()
+        self.timing = LeaseTiming(table.ttl)
+        self.batch = batch
+        self.options = {"enricher": Enricher(), **(pipeline_options or {})}
+        self.on_batch = on_batch
+        self.log = log or (lambda _: None)
+        self.records = list(watches)
+        self.held: dict[int, _Held] = {}
+        self.total = Stats()
+        self._busy = asyncio.Lock()  # one pipeline works at a time (they share the enricher)
+        self._loop = asyncio.get_running_loop()
+        self.last_work = self._loop.time()
+
+    # -- watches -------------------------------------------------------------------------
+
+    def watches_of(self, partition: int) -> tuple[WatchRecord, ...]:
+        return tuple(w for w in self.records if self.topo.partition_of(w.id) == partition)
+
+    def set_watches(self, watches: Sequence[WatchRecord]) -> None:
+        """Use a new watch list: held partitions rebuild their pipelines before their next
+        batch when their watches changed."""
+        self.records = list(watches)
+
+    async def _pipeline(self, h: _Held) -> Pipeline:
+        """The partition's pipeline, (re)built from the store when missing or outdated.
+        Called with ``_busy`` held."""
+        mine = self.watches_of(h.number)
+        if h.pipeline is None or mine != h.watches:
+            h.pipeline = await asyncio.to_thread(Pipeline, self.engine, mine, **self.options)
+            h.watches = mine
+        return h.pipeline
+
+    # -- one partition -------------------------------------------------------------------
+
+    def usable(self, h: _Held) -> bool:
+        return not h.stopping and self._loop.time() < h.usable_until
+
+    async def _serve(self, h: _Held) -> None:
+        """Pull, process and acknowledge one partition until told to stop."""
+        import nats.errors
+        from nats.errors import TimeoutError as NatsTimeout
+
+        k = h.number
+        sub = None
+        try:
+            sub = await self.js.pull_subscribe(
+                self.topo.subject(k), durable=self.topo.durable(k), stream=self.topo.stream
+            )
+            async with self._busy:
+                await self._pipeline(h)
+            if not h.handed_over and (await sub.consumer_info()).num_ack_pending:
+                # A dead owner's batch is in flight: let it come back first. (A worker that
+                # releases a partition hands its unprocessed messages back at once.)
+                self.log(f"partition {k}: waiting {self.topo.ack_wait:g} s for redeliveries")
+                until = self._loop.time() + self.topo.ack_wait
+                while self.usable(h) and self._loop.time() < until:
+                    self.last_work = self._loop.time()  # waiting for work is not idle
+                    await asyncio.sleep(0.2)
+            while self.usable(h):
+                try:
+                    # The outer bound guards against a pull the server never answers.
+                    msgs = await asyncio.wait_for(sub.fetch(self.batch, timeout=1.0), 10.0)
+                except (TimeoutError, NatsTimeout):
+                    continue
+                except nats.errors.Error:
+                    if self.nc.is_closed:
+                        raise
+                    await asyncio.sleep(0.5)  # reconnecting: the lease deadline still holds
+                    continue
+                if not msgs:
+                    continue
+                async with self._busy:
+                    if not self.usable(h):
+                        # Released or lost meanwhile: hand the batch back at once.
+                        await asyncio.gather(*(m.nak() for m in msgs))
+                        break
+                    pipeline = await self._pipeline(h)
+                    envs = [decode(m.data) for m in msgs]
+                    stats = await asyncio.to_thread(pipeline.process, envs)
+                # Acknowledge only after the batch is committed.
+                try:
+                    await asyncio.gather(*(m.ack() for m in msgs))
+                except nats.errors.Error as exc:
+                    # Redelivered later and found stored: nothing is counted twice.
+                    self.log(f"partition {k}: acknowledgement failed ({exc!r})")
+                self.total.add(stats)
+                self.last_work = self._loop.time()
+                if self.on_batch is not None:
+                    self.on_batch(stats)
+        finally:
+            h.done.set()
+            if sub is not None and not self.nc.is_closed:
+                await sub.unsubscribe()
+
+    def _start(self, k: int, claim: Claim, usable_until: float) -> None:
+        h = _Held(k, claim.revision, usable_until, claim.handed_over)
+        h.task = asyncio.create_task(self._serve(h))
+        self.held[k] = h
+        self.log(f"claimed partition {k}")
+
+    def _drop(self, h: _Held, why: str) -> None:
+        """Stop using a partition without touching its lease (lost, or about to expire)."""
+        h.stopping = True
+        self.held.pop(h.number, None)
+        self.log(f"stopped partition {h.number}: {why}")
+
+    async def _release(self, h: _Held) -> None:
+        """Finish the partition's batch in progress, then give the lease up."""
+        h.stopping = True
+        await h.done.wait()
+        self.held.pop(h.number, None)
+        if await self.table.release(h.number, h.revision):
+            self.log(f"released partition {h.number}")
+
+    # -- rounds --------------------------------------------------------------------------
+
+    async def round(self) -> None:
+        """Heartbeat, renew, rebalance."""
+        await self.table.heartbeat(self.id)
+        for h in list(self.held.values()):
+            sent = self._loop.time()
+            revision = await self.table.renew(h.number, self.id, h.revision)
+            if revision is None:
+                self._drop(h, "its lease was lost")
+            else:
+                h.revision, h.usable_until = revision, sent + self.timing.usable_for
+        snap = await self.table.snapshot()
+        if snap is None:
+            return
+        todo = plan(self.topo.partitions, self.id, self.held.keys(), snap.holders, snap.live)
+        for k in todo.release:
+            await self._release(self.held[k])
+        for k in todo.claim:
+            sent = self._loop.time()
+            claim = await self.table.claim(k, self.id)
+            if claim is not None:
+                self._start(k, claim, sent + self.timing.usable_for)
+        if len(self.held) != fair_share(self.topo.partitions, snap.live, self.id):
+            # Still waiting for partitions (or giving some up): not idle, whatever it pulled.
+            self.last_work = self._loop.time()
+
+    def _expire(self) -> None:
+        """Stop the partitions whose leases could not be renewed in time."""
+        for h in list(self.held.values()):
+            if not self.usable(h) and not h.stopping:
+                self._drop(h, "its lease could not be renewed in time")
+
+    async def run(self, stop: asyncio.Event | None = None, idle_exit: float | None = None) -> Stats:
+        """Work until ``stop`` is set (or, with ``idle_exit``, until it has held its fair share
+        and processed nothing for that many seconds); then release everything. Returns the
+        totals."""
+        import nats.errors
+
+        stop = stop or asyncio.Event()
+        try:
+            while not stop.is_set():
+                began = self._loop.time()
+                try:
+                    await self.round()
+                except (nats.errors.Error, TimeoutError) as exc:
+                    if self.nc.is_closed:
+                        raise ConfigError(
+                            f"lost the connection to NATS ({exc})",
+                            hint="check that nats-server is running, then start the worker "
+                            "again; its partitions are taken over by the others meanwhile",
+                        ) from None
+                    self.log(f"lease round failed, retrying: {exc!r}")
+                self._expire()
+                for h in list(self.held.values()):
+                    if h.done.is_set() and not h.stopping:  # its loop ended on an error
+                        assert h.task is not None
+                        h.task.result()
+                if idle_exit is not None and self._loop.time() - self.last_work > idle_exit:
+                    break
+                wait = self.timing.renew_every - (self._loop.time() - began)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), max(wait, 0.0))
+        finally:
+            await self._shutdown(flush=idle_exit is not None)
+        return self.total
+
+    async def _shutdown(self, flush: bool) -> None:
+        held = list(self.held.values())
+        for h in held:
+            h.stopping = True
+        tasks = [h.task for h in held if h.task is not None]
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if flush:  # the end of an import: close the buckets that hold mentions
+            async with self._busy:
+                for h in held:
+                    if h.pipeline is not None:
+                        self.total.alerts.extend(await asyncio.to_thread(h.pipeline.flush))
+        if self.nc.is_closed:
+            return
+        for h in held:
+            self.held.pop(h.number, None)
+            await self.table.release(h.number, h.revision)
+        await self.table.leave(self.id)
+
+
+async def work(
+    url: str,
+    engine: Engine,
+    watches: Sequence[WatchRecord],
+    *,
+    topo: Topology | None = None,
+    lease_ttl: float = DEFAULT_LEASE_TTL,
+    worker_id: str | None = None,
+    batch: int = 500,
+    stop: asyncio.Event | None = None,
+    idle_exit: float | None = None,
+    on_batch: Callable[[Stats], None] | None = None,
+    pipeline_options: dict[str, Any] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Stats:
+    """Connect, then run one :class:`Worker` (see :meth:`Worker.run`)."""
+    topo = topo or Topology()
+    nc = await connect(url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, topo)
+        table = await LeaseTable.open(js, topo.stream, lease_ttl)
+        worker = Worker(nc, table, engine, watches, topo=topo, worker_id=worker_id, batch=batch,
+                        pipeline_options=pipeline_options, on_batch=on_batch, log=log)  # fmt: skip
+        if log is not None:
+            note = "" if table.ttl == lease_ttl else " (the lease bucket's, it wins)"
+            log(f"worker {worker.id}: lease time-to-live {table.ttl:g} s{note}")
+        return await worker.run(stop, idle_exit)
+    finally:
+        await nc.close()
