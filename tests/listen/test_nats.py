@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import os
 import random
 import signal
@@ -266,7 +267,7 @@ def test_a_batch_redelivered_after_a_takeover_is_not_counted_twice(
             sub = await js.pull_subscribe(topo.subject(k), durable=topo.durable(k),
                                           stream=topo.stream)  # fmt: skip
             msgs = await sub.fetch(200, timeout=5)
-            Pipeline(engine, mine).process([decode(m.data) for m in msgs])
+            Pipeline(engine, mine).process([decode(m.data).envelope for m in msgs])
             return len(msgs)  # ... and no acknowledgement: the process "dies" here
         finally:
             await nc.close()
@@ -365,3 +366,65 @@ def test_a_running_worker_takes_a_new_watch_list(pg_db_url: str, topo: Topology)
     assert before["did"] == 0  # published for it, but the worker did not know it yet
     assert after["did"] == wanted > 0
     engine.dispose()
+
+
+def test_a_watch_added_while_running_counts_what_the_publisher_routed_to_it(
+    pg_db_url: str, topo: Topology
+) -> None:
+    """The watch revision travels with each message: a worker whose own reload is not due yet
+    (an hour away here) reads the new watches before it processes a message matched with
+    them, so nothing routed to a just-added watch is dropped."""
+    from firewarden.listen.reload import WatchReloader
+    from firewarden.listen.watch_service import watch_revision
+
+    engine, _ = setup_db(pg_db_url)
+    reloader = WatchReloader(engine, interval=3600)
+    records = reloader.load()
+    batch, expected = mentions(300)
+    deadline = time.monotonic() + 120
+
+    async def scenario() -> dict[str, int]:
+        nc = await connect(URL)
+        try:
+            js = nc.jetstream()
+            await ensure_stream(js, topo)
+            table = await LeaseTable.open(js, topo.stream, TTL)
+            worker = Worker(nc, table, engine, records, topo=topo, reloader=reloader)
+            stop = asyncio.Event()
+            running = asyncio.create_task(worker.run(stop))
+            with session_factory(engine)() as s:
+                add_watch(s, Watch(name="did", keywords=("did",)))
+                s.commit()
+                revision = watch_revision(s)
+            everything = WatchReloader(engine).load()
+            publisher = Publisher(js, topo, records, 0)
+            publisher.set_watches(everything, revision)
+            await publisher.publish([Envelope(m) for m in batch])
+            wanted = sum("did" in m.text for m in batch)
+            while link_counts(engine, everything).get("did", 0) < wanted:
+                assert time.monotonic() < deadline and not running.done(), running
+                await asyncio.sleep(0.1)
+            stop.set()
+            await running
+            return link_counts(engine, everything)
+        finally:
+            await nc.close()
+
+    counts = asyncio.run(scenario())
+    assert reloader.revision is not None and reloader.revision >= 1
+    assert counts["did"] == sum("did" in m.text for m in batch) > 0
+    # The other watches were counted once each, as before the edit.
+    assert {b: counts[b] for b in BRANDS} == expected
+    engine.dispose()
+
+
+def test_messages_carry_the_watch_revision_they_were_matched_with() -> None:
+    from firewarden.listen.nats_queue import encode
+
+    m = Mention("x", "1", "Alder did it", dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    decoded = decode(encode(Envelope(m, "file:a", "7"), revision=12))
+    assert decoded.revision == 12
+    assert decoded.envelope.mention.key == m.key
+    assert decoded.envelope.cursor == ""  # workers save no source cursors
+    legacy = json.dumps({"m": m.to_dict()}).encode()  # written before revisions existed
+    assert decode(legacy).revision == 0

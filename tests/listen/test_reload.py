@@ -3,6 +3,7 @@ swap of its watch set, and a running runner picking up a new watch without a res
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from conftest import require_server
 from firewarden.listen.mention import Mention
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.reload import (
@@ -45,6 +48,8 @@ from firewarden.store.engine import make_engine, session_factory
 
 from .fake_jetstream import FakeJetstream, text_event
 from .helpers import storm_mentions
+
+NATS_URL = os.environ.get("FIREWARDEN_TEST_NATS_URL", "nats://127.0.0.1:4222")
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 ACME = Watch("Acme", keywords=("Acme",))
@@ -456,10 +461,22 @@ def test_file_edits_are_synchronised_when_the_file_changes(engine: Engine, tmp_p
     assert len(errors) == 1
 
 
-def test_listen_run_takes_watch_edits_while_running(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["in-process", "nats"])
+def test_listen_run_takes_watch_edits_while_running(
+    tmp_path: Path, mode: str, request: pytest.FixtureRequest
+) -> None:
     """The command itself: `firewarden listen run` against a live (fake) Jetstream; a watch
     added with `firewarden watch add` while it runs, and a keyword added in the company's
-    file, are counted from then on."""
+    file, are counted from then on. In the distributed mode (NATS, a worker process,
+    PostgreSQL) the publisher rebuilds its matching and sources, and the worker its
+    pipelines, without a restart."""
+    database = f"sqlite:///{tmp_path / 'fw.db'}"
+    extra: list[str] = []
+    stream = f"FWRELOAD_{uuid.uuid4().hex[:8].upper()}"
+    if mode == "nats":
+        require_server("127.0.0.1", 4222, "NATS")
+        database = request.getfixturevalue("pg_db_url")
+        extra = ["--queue", NATS_URL, "--stream", stream, "--prefix", stream.lower() + ".m"]
     server = FakeJetstream(0, live=True)
     server.append(*(text_event(n, f"Acme post {n}") for n in (1, 2)))
     config = tmp_path / "firewarden.toml"
@@ -472,14 +489,14 @@ def test_listen_run_takes_watch_edits_while_running(tmp_path: Path) -> None:
     )
     env = {
         **os.environ,
-        "FIREWARDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'fw.db'}",
+        "FIREWARDEN_DATABASE_URL": database,
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("FIREWARDEN_CONFIG", None)
     fw = [sys.executable, "-m", "firewarden", "--config", str(config)]
     subprocess.run([*fw, "db", "upgrade"], env=env, check=True, capture_output=True)
     proc = subprocess.Popen(
-        [*fw, "listen", "run"],
+        [*fw, "listen", "run", *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -540,9 +557,34 @@ def test_listen_run_takes_watch_edits_while_running(tmp_path: Path) -> None:
         if proc.stdout is not None:
             proc.stdout.close()
         server.close()
+        if mode == "nats":
+            _drop_stream(stream)
     assert got == {"Acme": 3, "Globex": 3}, lines
     assert any("restarted bluesky:jetstream with the new terms" in x for x in lines), lines
+    if mode == "nats":  # the worker process counted them, and took the edits itself
+        assert any("claimed partition" in x for x in lines), lines
+        assert sum("watches reloaded: +1 added (Globex)" in x for x in lines) == 2, lines
     assert proc.returncode == 0, lines
+
+
+def _drop_stream(stream: str) -> None:
+    import contextlib
+
+    from firewarden.listen.lease_table import bucket_name
+    from firewarden.listen.nats_queue import connect
+
+    async def drop() -> None:
+        nc = await connect(NATS_URL)
+        try:
+            js = nc.jetstream()
+            with contextlib.suppress(Exception):
+                await js.delete_stream(stream)
+            with contextlib.suppress(Exception):
+                await js.delete_key_value(bucket_name(stream))
+        finally:
+            await nc.close()
+
+    asyncio.run(drop())
 
 
 class Endless:

@@ -9,18 +9,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from sqlalchemy import Engine
 
-from firewarden.errors import InputError
+from firewarden.errors import FirewardenError, InputError
 from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_config
-from firewarden.listen.pipeline import Pipeline, Stats
+from firewarden.listen.nats_queue import Topology
+from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.reload import FileWatchSync, WatchChanges, WatchReloader
+from firewarden.listen.sources.base import Source
 from firewarden.listen.watch_service import WatchRecord, sync_file_watches
+from firewarden.listen.watches import Watch
 from firewarden.store.cli import open_engine
 from firewarden.store.engine import check_schema, session_factory
 
@@ -132,7 +135,9 @@ def import_command(file: Path) -> None:
     help="Worker processes to start (needs --queue); more can join from other machines with "
     "`listen work`.",
 )
-def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
+@click.option("--stream", default="FIREWARDEN_MENTIONS", show_default=True, hidden=True)
+@click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
+def run_command(only: tuple[str, ...], queue: str, workers: int, stream: str, prefix: str) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config
     from firewarden.listen.settings import build_sources, reload_seconds
@@ -168,7 +173,17 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
         started = time.perf_counter()
         try:
             if queue:
-                stats = _run_distributed(engine, records, sources, queue, workers, stop)
+                stats = _run_distributed(
+                    engine,
+                    records,
+                    sources,
+                    queue,
+                    workers,
+                    stop,
+                    reloader,
+                    lambda watches: build_sources(config, watches, only),
+                    Topology(stream=stream, prefix=prefix),
+                )
             else:
                 from firewarden.listen.runner import run
 
@@ -197,10 +212,13 @@ def run_command(only: tuple[str, ...], queue: str, workers: int) -> None:
 def _run_distributed(
     engine: Engine,
     records: Sequence[WatchRecord],
-    sources: Sequence[object],
+    sources: Sequence[Source],
     url: str,
     workers: int,
     stop: threading.Event,
+    reloader: WatchReloader,
+    build_sources: Callable[[Sequence[Watch]], Sequence[Source]],
+    topo: Topology,
 ) -> Stats:
     """Start the worker processes, then publish the sources' mentions until stopped."""
     from firewarden.cli import current_config
@@ -209,9 +227,22 @@ def _run_distributed(
     argv = [sys.executable, "-m", "firewarden"]
     if config.path is not None:
         argv += ["--config", str(config.path)]
-    procs = [subprocess.Popen([*argv, "listen", "work", "--queue", url]) for _ in range(workers)]
+    work = [
+        *argv,
+        "listen",
+        "work",
+        "--queue",
+        url,
+        "--stream",
+        topo.stream,
+        "--prefix",
+        topo.prefix,
+    ]
+    procs = [subprocess.Popen(work) for _ in range(workers)]
     try:
-        return asyncio.run(_publish(engine, records, sources, url, stop))
+        return asyncio.run(
+            _publish(engine, records, sources, url, stop, reloader, build_sources, topo)
+        )
     finally:
         for p in procs:
             p.terminate()
@@ -222,42 +253,77 @@ def _run_distributed(
 async def _publish(
     engine: Engine,
     records: Sequence[WatchRecord],
-    sources: Sequence[object],
+    sources: Sequence[Source],
     url: str,
     stop: threading.Event,
+    reloader: WatchReloader,
+    build_sources: Callable[[Sequence[Watch]], Sequence[Source]],
+    topo: Topology,
 ) -> Stats:
-    from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
+    """Publish the sources' mentions until stopped, taking watch edits as they come: the
+    publisher matches with the new watches, and the sources whose filters changed are
+    replaced (what the old ones delivered is published and their cursors saved first)."""
+    from firewarden.listen.nats_queue import Publisher, connect, ensure_stream
     from firewarden.listen.queue import InProcessQueue
-    from firewarden.listen.runner import start_sources
+    from firewarden.listen.reload import filter_key
+    from firewarden.listen.runner import SourceThread, replace_sources, start_sources
     from firewarden.listen.store import save_cursors
 
-    topo = Topology()
     nc = await connect(url)
     stats = Stats()
+    threads: list[SourceThread] = []
     try:
         js = nc.jetstream()
         await ensure_stream(js, topo)
-        publisher = Publisher(js, topo, records)
+        publisher = Publisher(js, topo, records, reloader.revision or 0)
+        key = filter_key([r.watch for r in records])
         q = InProcessQueue()
-        threads = start_sources(engine, sources, q, stop)  # type: ignore[arg-type]
+        threads = start_sources(engine, sources, q, stop)
         loop = asyncio.get_running_loop()
+
+        async def publish(batch: list[Envelope]) -> None:
+            cursors = await publisher.publish(batch)
+            stats.received += len(batch)
+            if cursors:
+                with engine.begin() as conn:
+                    save_cursors(conn, cursors)
+            stats.matched = publisher.matched
+
+        def drain(batch: list[Envelope]) -> None:  # runs in a worker thread
+            asyncio.run_coroutine_threadsafe(publish(batch), loop).result()
+
         while not stop.is_set():
             batch = await loop.run_in_executor(None, q.batch, 500, 0.5)
             if batch:
-                cursors = await publisher.publish(batch)
-                stats.received += len(batch)
-                if cursors:
-                    with engine.begin() as conn:
-                        save_cursors(conn, cursors)
-                stats.matched = publisher.matched
+                await publish(batch)
             elif all(t.done.is_set() for t in threads):
                 break
+            fresh = await loop.run_in_executor(None, reloader.poll)
+            if fresh is not None:
+                changes = publisher.set_watches(fresh, reloader.revision or 0)
+                watches = [r.watch for r in fresh]
+                restarted: list[str] = []
+                if watches and filter_key(watches) != key:
+                    try:
+                        new_sources = build_sources(watches)
+                    except FirewardenError as exc:
+                        click.echo(f"error: sources not rebuilt: {exc}", err=True)
+                    else:
+                        threads = await asyncio.to_thread(
+                            replace_sources, engine, threads, new_sources, q, stop, drain
+                        )
+                        key = filter_key(watches)
+                        restarted = [src.name for src in new_sources]
+                if changes or restarted:
+                    print_reload(changes, restarted)
             for t in threads:
-                if t.error is not None:
+                if t.error is not None and not t.reported:
+                    t.reported = True
                     click.echo(f"error: {t.source.name}: {t.error}", err=True)
-                    t.error = None
     finally:
         stop.set()
+        for t in threads:
+            t.source.close()
         await nc.close()
     return stats
 
@@ -296,14 +362,16 @@ def work_command(
     hand, on as many machines as needed). Workers share the partitions through leases: a
     new worker gets its share, a dead worker's partitions go to the others."""
     from firewarden.cli import current_config
-    from firewarden.listen.nats_queue import Topology
     from firewarden.listen.nats_worker import work
-    from firewarden.listen.settings import base_url, bucket_width
+    from firewarden.listen.settings import base_url, bucket_width, reload_seconds
 
     config = current_config()
     topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
     with listen_engine() as engine:
-        records = _watches(engine)
+        # Watch edits reach the worker within reload_seconds (the `listen run` process keeps
+        # the company's file in sync with the database; the worker reads the database).
+        reloader = WatchReloader(engine, interval=reload_seconds(config))
+        records = _watches(engine, reloader)
         options = {
             "width": bucket_width(config),
             "base_url": base_url(config),
@@ -318,7 +386,8 @@ def work_command(
                 loop.add_signal_handler(sig, stop.set)
             return await work(queue, engine, records, topo=topo, lease_ttl=lease_ttl,
                               stop=stop, idle_exit=idle_exit, pipeline_options=options,
-                              log=lambda line: click.echo(line, err=True))  # fmt: skip
+                              log=lambda line: click.echo(line, err=True),
+                              reloader=reloader)  # fmt: skip
 
         stats = asyncio.run(main())
     click.echo(f"worker: {stats.counted} counted, {len(stats.alerts)} alert(s)")

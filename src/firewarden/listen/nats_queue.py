@@ -3,8 +3,11 @@
 * **Publisher** (``firewarden listen run --queue nats://…`` runs it beside the sources):
   matches each mention to the watches and publishes it once per partition that owns one of
   them, on ``<prefix>.p<k>``, with ``Nats-Msg-Id = platform:id:p<k>`` so JetStream drops a
-  republished duplicate. A source's cursor is saved only after JetStream has acknowledged
-  everything before it: a restarted publisher re-sends at most what was in flight.
+  republished duplicate. Each message carries the watch revision it was matched with: a
+  worker that receives a newer one reloads its watches before counting it, so a watch added
+  while running never misses a mention the publisher routed to it. A source's cursor is
+  saved only after JetStream has acknowledged everything before it: a restarted publisher
+  re-sends at most what was in flight.
 * **Stream**: one durable (file-stored) stream over ``<prefix>.*``, ``partitions`` subjects.
   A watch belongs to partition ``watch_id % partitions``, so each watch's series has one
   owner.
@@ -29,6 +32,7 @@ from typing import Any
 from firewarden.errors import ConfigError
 from firewarden.listen.mention import Mention
 from firewarden.listen.pipeline import Envelope
+from firewarden.listen.reload import WatchChanges, diff_watches
 from firewarden.listen.watch_service import WatchRecord
 from firewarden.listen.watches import WatchSet
 
@@ -54,14 +58,25 @@ class Topology:
         return watch_id % self.partitions
 
 
-def encode(env: Envelope) -> bytes:
-    return json.dumps({"m": env.mention.to_dict(), "s": env.source, "c": env.cursor}).encode()
+def encode(env: Envelope, revision: int = 0) -> bytes:
+    """The message: the mention, its source and cursor, and the watch revision the publisher
+    matched it with (``r``)."""
+    body = {"m": env.mention.to_dict(), "s": env.source, "c": env.cursor, "r": revision}
+    return json.dumps(body).encode()
 
 
-def decode(data: bytes) -> Envelope:
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A decoded message: the envelope, and the watch revision it was matched with."""
+
+    envelope: Envelope
+    revision: int
+
+
+def decode(data: bytes) -> Message:
     raw = json.loads(data)
     # The worker saves no source cursors: the publisher does, after JetStream's acks.
-    return Envelope(Mention.from_dict(raw["m"]))
+    return Message(Envelope(Mention.from_dict(raw["m"])), int(raw.get("r", 0)))
 
 
 async def connect(url: str) -> Any:
@@ -117,16 +132,30 @@ async def ensure_stream(js: Any, topo: Topology) -> None:
 class Publisher:
     """Publishes envelopes to the partitions of the watches they match."""
 
-    def __init__(self, js: Any, topo: Topology, watches: Sequence[WatchRecord]) -> None:
+    def __init__(
+        self, js: Any, topo: Topology, watches: Sequence[WatchRecord], revision: int = 0
+    ) -> None:
         from firewarden.listen.enrich import Enricher
 
         self.js = js
         self.topo = topo
-        self.records = list(watches)
-        self.watchset = WatchSet([w.watch for w in watches])
+        self.records: list[WatchRecord] = []
+        self.watchset = WatchSet([])
+        self.revision = 0
+        self.set_watches(watches, revision)
         self.enricher = Enricher(limit=20_000)
         self.published = 0  # messages (a mention goes to each partition it matters to)
         self.matched = 0  # mentions that matched a watch
+
+    def set_watches(self, watches: Sequence[WatchRecord], revision: int) -> WatchChanges:
+        """Match with a new watch set (call between batches); ``revision`` is the watch
+        revision it was read at, carried by every message so that a worker still on an older
+        set reloads before it counts the message."""
+        changes = diff_watches(self.records, watches)
+        self.records = list(watches)
+        self.watchset = WatchSet([w.watch for w in watches])
+        self.revision = revision
+        return changes
 
     def partitions(self, m: Mention) -> set[int]:
         facts = self.enricher.facts(m.text, m.language)
@@ -144,7 +173,9 @@ class Publisher:
                 msg_id = f"{env.mention.key}:p{k}"
                 pending.append(
                     self.js.publish(
-                        self.topo.subject(k), encode(env), headers={"Nats-Msg-Id": msg_id}
+                        self.topo.subject(k),
+                        encode(env, self.revision),
+                        headers={"Nats-Msg-Id": msg_id},
                     )
                 )
             if env.source and env.cursor:

@@ -12,8 +12,14 @@ sent, so it stops pulling before anyone else can claim it.
 the detectors from the stored buckets exactly as a restarted single-process listener does;
 releasing (or losing) the partition drops it. The detector state of a watch therefore lives
 exactly as long as the lease on its partition, and no worker ever runs a detector for a
-watch it does not own. :meth:`Worker.set_watches` swaps the watch list: each held
-partition rebuilds its pipeline before its next batch when its watches changed.
+watch it does not own.
+
+**Watch edits.** With a :class:`~firewarden.listen.reload.WatchReloader` the worker looks
+for edits every round; each held partition then swaps its pipeline's watch set before its
+next batch (:meth:`Pipeline.set_watches`: an edited watch keeps its detector state). A
+message carries the watch revision the publisher matched it with; a newer one makes the
+worker reload before it processes the batch, so a watch added while running misses nothing
+the publisher routed to it.
 
 **Delivery.** Each held partition has a loop that pulls a batch from the partition's durable
 consumer, processes it (in a thread, one pipeline at a time) and acknowledges it after the
@@ -42,6 +48,7 @@ from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
 from firewarden.listen.leases import LeaseTiming, fair_share, plan
 from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
+from firewarden.listen.reload import WatchReloader, diff_watches
 from firewarden.listen.watch_service import WatchRecord
 
 DEFAULT_LEASE_TTL = 15.0
@@ -78,6 +85,7 @@ class Worker:
         pipeline_options: dict[str, Any] | None = None,
         on_batch: Callable[[Stats], None] | None = None,
         log: Callable[[str], None] | None = None,
+        reloader: WatchReloader | None = None,
     ) -> None:
         self.nc = nc
         self.js = nc.jetstream()
@@ -91,6 +99,9 @@ class Worker:
         self.on_batch = on_batch
         self.log = log or (lambda _: None)
         self.records = list(watches)
+        #: Looks for watch edits each round; ``None``: the watch list changes only through
+        #: :meth:`set_watches`.
+        self.reloader = reloader
         self.held: dict[int, _Held] = {}
         self.total = Stats()
         self._busy = asyncio.Lock()  # one pipeline works at a time (they share the enricher)
@@ -103,17 +114,37 @@ class Worker:
         return tuple(w for w in self.records if self.topo.partition_of(w.id) == partition)
 
     def set_watches(self, watches: Sequence[WatchRecord]) -> None:
-        """Use a new watch list: held partitions rebuild their pipelines before their next
-        batch when their watches changed."""
+        """Use a new watch list: held partitions swap their pipelines' watches before their
+        next batch when their watches changed (an edited watch keeps its detector state)."""
+        changes = diff_watches(self.records, watches)
         self.records = list(watches)
+        if changes:
+            self.log(changes.summary())
+
+    async def reload(self, *, at_least: int | None = None) -> None:
+        """Look for watch edits (at most once per the reloader's interval); with
+        ``at_least``, reload now unless the watches read are already that recent."""
+        if self.reloader is None:
+            return
+        reloader = self.reloader
+        if at_least is not None:
+            if reloader.revision is not None and reloader.revision >= at_least:
+                return
+            records: list[WatchRecord] | None = await asyncio.to_thread(reloader.load)
+        else:
+            records = await asyncio.to_thread(reloader.poll)
+        if records is not None:
+            self.set_watches(records)
 
     async def _pipeline(self, h: _Held) -> Pipeline:
-        """The partition's pipeline, (re)built from the store when missing or outdated.
-        Called with ``_busy`` held."""
+        """The partition's pipeline: built from the store when missing, its watch set
+        swapped when the partition's watches changed. Called with ``_busy`` held."""
         mine = self.watches_of(h.number)
-        if h.pipeline is None or mine != h.watches:
+        if h.pipeline is None:
             h.pipeline = await asyncio.to_thread(Pipeline, self.engine, mine, **self.options)
-            h.watches = mine
+        elif mine != h.watches:
+            await asyncio.to_thread(h.pipeline.set_watches, mine)
+        h.watches = mine
         return h.pipeline
 
     # -- one partition -------------------------------------------------------------------
@@ -160,8 +191,12 @@ class Worker:
                         # Released or lost meanwhile: hand the batch back at once.
                         await asyncio.gather(*(m.nak() for m in msgs))
                         break
+                    decoded = [decode(m.data) for m in msgs]
+                    # Matched by the publisher with newer watches than this worker's: read
+                    # them first, so that a watch just added counts this batch too.
+                    await self.reload(at_least=max(d.revision for d in decoded))
                     pipeline = await self._pipeline(h)
-                    envs = [decode(m.data) for m in msgs]
+                    envs = [d.envelope for d in decoded]
                     stats = await asyncio.to_thread(pipeline.process, envs)
                 # Acknowledge only after the batch is committed.
                 try:
@@ -251,6 +286,7 @@ class Worker:
                             "again; its partitions are taken over by the others meanwhile",
                         ) from None
                     self.log(f"lease round failed, retrying: {exc!r}")
+                await self.reload()
                 self._expire()
                 for h in list(self.held.values()):
                     if h.done.is_set() and not h.stopping:  # its loop ended on an error
@@ -298,6 +334,7 @@ async def work(
     on_batch: Callable[[Stats], None] | None = None,
     pipeline_options: dict[str, Any] | None = None,
     log: Callable[[str], None] | None = None,
+    reloader: WatchReloader | None = None,
 ) -> Stats:
     """Connect, then run one :class:`Worker` (see :meth:`Worker.run`)."""
     topo = topo or Topology()
@@ -307,7 +344,8 @@ async def work(
         await ensure_stream(js, topo)
         table = await LeaseTable.open(js, topo.stream, lease_ttl)
         worker = Worker(nc, table, engine, watches, topo=topo, worker_id=worker_id, batch=batch,
-                        pipeline_options=pipeline_options, on_batch=on_batch, log=log)  # fmt: skip
+                        pipeline_options=pipeline_options, on_batch=on_batch, log=log,
+                        reloader=reloader)  # fmt: skip
         if log is not None:
             note = "" if table.ttl == lease_ttl else " (the lease bucket's, it wins)"
             log(f"worker {worker.id}: lease time-to-live {table.ttl:g} s{note}")
