@@ -52,6 +52,8 @@ class ScanConfig:
     weekday_halflife_weeks: float = 4.0
     #: The profile pools the slots within this many minutes either side (sparse counts).
     pool_minutes: float = 30.0
+    #: Shrinkage of the pooled profile towards the all-day mean (in buckets of evidence).
+    prior_buckets: float = 12.0
     #: Memory (in window updates) of each window's over-dispersion.
     dispersion_halflife: float = 2000.0
     end_quiet: int = 30
@@ -92,8 +94,12 @@ class RateProfile:
         "_day",
         "_pool",
         "_pool_k",
+        "_prior",
         "_seen",
         "_slots",
+        "_memory",
+        "_profile_n",
+        "_profile_sum",
         "_weekday",
         "_weekday_n",
         "profile",
@@ -101,9 +107,14 @@ class RateProfile:
 
     def __init__(self, config: ScanConfig) -> None:
         self._a_day = alpha(config.profile_halflife_days)
+        # The number of days the exponential memory is worth (its effective sample size).
+        self._memory = max(1, round((2.0 - self._a_day) / self._a_day))
+        self._profile_n = 0
+        self._profile_sum = 0.0
         self._a_week = alpha(config.weekday_halflife_weeks)
         self._pool = config.pool_minutes
         self._pool_k = 0
+        self._prior = config.prior_buckets
         self._slots = 0
         self.profile: list[float] = []
         self._seen: list[int] = []
@@ -128,16 +139,23 @@ class RateProfile:
         return min(int(seconds * self._slots // _DAY), self._slots - 1)
 
     def _shape(self, slot: int) -> float | None:
-        """Pooled profile value at this slot (None when no slot nearby was seen)."""
+        """Pooled profile value at this slot (None when no slot nearby was seen), shrunk
+        towards the mean of all slots as if ``prior_buckets`` buckets had shown it: a
+        quiet hour seen on two nights with no mention at all is rare, not impossible."""
         k = self._pool_k
         total = 0.0
         n = 0
+        seen = 0
         for j in range(slot - k, slot + k + 1):
             i = j % self._slots
             if self._seen[i]:
                 total += self.profile[i]
                 n += 1
-        return total / n if n else None
+                seen += min(self._seen[i], self._memory)
+        if not n:
+            return None
+        mean = self._profile_sum / self._profile_n if self._profile_n else 0.0
+        return (total / n * seen + self._prior * mean) / (seen + self._prior)
 
     def expected(self, ts: datetime) -> float | None:
         """Expected count of the bucket starting at ``ts`` (None before any data)."""
@@ -163,8 +181,12 @@ class RateProfile:
             self._day_observed += x
             self._day_expected += shape
         self._seen[slot] += 1
+        if self._seen[slot] == 1:
+            self._profile_n += 1
         a = max(self._a_day, 1.0 / self._seen[slot])
-        self.profile[slot] += a * (x / weekday - self.profile[slot])
+        step = a * (x / weekday - self.profile[slot])
+        self.profile[slot] += step
+        self._profile_sum += step
 
     def _close_day(self) -> None:
         assert self._day is not None
