@@ -214,6 +214,14 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     help="Extra mentions per hour when the news picks the story up (0: no news pickup).",
 )
 @click.option(
+    "--simmer-rate",
+    type=click.FloatRange(0.0, 100_000),
+    default=0.0,
+    show_default=True,
+    help="Storm mentions per hour found independently before the news pickup, each "
+    "starting its own cascade (0: only the spark's cascade).",
+)
+@click.option(
     "--scan/--no-scan",
     default=True,
     show_default=True,
@@ -227,6 +235,7 @@ def evaluate_command(
     rate: float,
     branching: float,
     news_rate: float,
+    simmer_rate: float,
     scan: bool,
     fmt: str,
 ) -> None:
@@ -236,7 +245,13 @@ def evaluate_command(
     from firewarden.detect.scan import ScanConfig
     from firewarden.detect.simulate import SimulationConfig
 
-    sim = SimulationConfig(days=days, base_rate=rate, branching=branching, news_rate=news_rate)
+    sim = SimulationConfig(
+        days=days,
+        base_rate=rate,
+        branching=branching,
+        news_rate=news_rate,
+        simmer_rate=simmer_rate,
+    )
     result = evaluate(runs, sim, first_seed=seed_start, scan=ScanConfig() if scan else None)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

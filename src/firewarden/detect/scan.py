@@ -12,9 +12,9 @@ the sum of their expected values, and asks how surprising the best window is.
   been seen. (The per-point baseline's median profile is zero for a series with a few
   mentions an hour, and its fast level correction would absorb a slow rise.)
 * The null of each window is negative-binomial: variance ``E + phi_w * E**2``, where
-  ``phi_w`` is the over-dispersion that window length shows on ordinary traffic (learned
-  online, so a misfitting profile or a bursty series makes the scan more cautious rather
-  than noisy).
+  ``phi_w`` is the over-dispersion that window length shows on ordinary traffic (a moment
+  estimate learned online after the warm-up, so a misfitting profile or a bursty series
+  makes the scan more cautious rather than noisy).
 * The score is the best window's surprise (``-log10`` of its tail probability) minus
   ``log10`` of the number of windows (a Bonferroni correction). An *episode* starts when the
   score reaches ``threshold`` and ends after ``end_quiet`` buckets under half of it. While it
@@ -45,7 +45,7 @@ class ScanConfig:
 
     windows: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
     #: Corrected surprise (-log10 tail probability) at which an episode starts.
-    threshold: float = 6.0
+    threshold: float = 3.5
     #: Buckets seen before the scan may alert (the profile needs a day or two).
     warmup_days: float = 2.0
     profile_halflife_days: float = 7.0
@@ -217,6 +217,8 @@ class CountScan:
         self._sum_obs = [0.0] * len(self.windows)
         self._sum_exp = [0.0] * len(self.windows)
         self._phi = [0.0] * len(self.windows)
+        self._excess = [0.0] * len(self.windows)
+        self._square = [0.0] * len(self.windows)
         self._phi_n = 0
         self._a_phi = alpha(cfg.dispersion_halflife)
         self._correction = math.log10(len(self.windows))
@@ -323,13 +325,18 @@ class CountScan:
         return max(0.0, best_s - self._correction), best_w, best_k, best_e, sums
 
     def _learn_dispersion(self, sums: list[tuple[float, float]]) -> None:
-        """Move each window's over-dispersion towards what ordinary traffic shows."""
+        """Move each window's over-dispersion towards what ordinary traffic shows.
+
+        A moment estimate as a ratio of exponentially weighted sums: ``phi`` is the excess
+        of the squared departures over the Poisson variance, per squared expected count.
+        """
         self._phi_n += 1
         a = max(self._a_phi, 1.0 / self._phi_n)
         for i, (k, e) in enumerate(sums):
             var = e + self._phi[i] * e * e
             # Winsorised at 3 standard deviations so one odd window cannot inflate it.
             sq = min((k - e) ** 2, 9.0 * var)
-            target = max(0.0, (sq - e) / (e * e))
-            self._phi[i] += a * (target - self._phi[i])
-
+            self._excess[i] += a * (sq - e - self._excess[i])
+            self._square[i] += a * (e * e - self._square[i])
+            if self._square[i] > 0:
+                self._phi[i] = max(0.0, self._excess[i] / self._square[i])
