@@ -51,7 +51,7 @@ class ScanConfig:
     profile_halflife_days: float = 7.0
     weekday_halflife_weeks: float = 4.0
     #: The profile pools the slots within this many minutes either side (sparse counts).
-    pool_minutes: float = 30.0
+    pool_minutes: float = 60.0
     #: Shrinkage of the pooled profile towards the all-day mean (in buckets of evidence).
     prior_buckets: float = 12.0
     #: Memory (in window updates) of each window's over-dispersion.
