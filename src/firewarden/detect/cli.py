@@ -242,7 +242,7 @@ def evaluate_command(
     """Median time from onset to first alert, and false alarms per week of ordinary traffic,
     over seeded simulations (seeds N..N+runs-1, N from --seed-start)."""
     from firewarden.detect.evaluate import evaluate
-    from firewarden.detect.scan import ScanConfig
+    from firewarden.detect.scan import WATCH_SCAN
     from firewarden.detect.simulate import SimulationConfig
 
     sim = SimulationConfig(
@@ -252,7 +252,7 @@ def evaluate_command(
         news_rate=news_rate,
         simmer_rate=simmer_rate,
     )
-    result = evaluate(runs, sim, first_seed=seed_start, scan=ScanConfig() if scan else None)
+    result = evaluate(runs, sim, first_seed=seed_start, scan=WATCH_SCAN if scan else None)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return

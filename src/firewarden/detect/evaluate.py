@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
-from firewarden.detect.scan import ScanConfig
+from firewarden.detect.scan import WATCH_SCAN, ScanConfig
 from firewarden.detect.series import MentionSignal, bucketize
 from firewarden.detect.simulate import SimulationConfig, simulate
 from firewarden.detect.watch import WatchDetector
@@ -60,7 +60,7 @@ def run_once(
     sim: SimulationConfig,
     bucket: timedelta = timedelta(minutes=5),
     config: DetectorConfig = WATCH_CONFIG,
-    scan: ScanConfig | None = ScanConfig(),
+    scan: ScanConfig | None = WATCH_SCAN,
 ) -> RunResult:
     """Simulate one stream and measure the watch detector on it."""
     s = simulate(sim, seed=seed)
@@ -92,7 +92,7 @@ def evaluate(
     bucket: timedelta = timedelta(minutes=5),
     config: DetectorConfig = WATCH_CONFIG,
     first_seed: int = 0,
-    scan: ScanConfig | None = ScanConfig(),
+    scan: ScanConfig | None = WATCH_SCAN,
 ) -> EvaluationResult:
     """Run ``runs`` seeded simulations (seeds ``first_seed``...) and collect the figures
     (``scan`` None: without the multi-window scan)."""

@@ -66,6 +66,11 @@ class ScanConfig:
             raise ValueError("the scan threshold must be positive")
 
 
+#: The scan of mention watches (threshold and profile pooling chosen on simulated streams,
+#: seeds 0-99 of ``firewarden simulate evaluate``).
+WATCH_SCAN = ScanConfig()
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """The scan's verdict on one bucket.
@@ -89,17 +94,17 @@ class RateProfile:
     __slots__ = (
         "_a_day",
         "_a_week",
+        "_day",
         "_day_expected",
         "_day_observed",
-        "_day",
+        "_memory",
         "_pool",
         "_pool_k",
         "_prior",
-        "_seen",
-        "_slots",
-        "_memory",
         "_profile_n",
         "_profile_sum",
+        "_seen",
+        "_slots",
         "_weekday",
         "_weekday_n",
         "profile",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig, SeriesDetector
-from firewarden.detect.scan import CountScan, ScanConfig, ScanResult
+from firewarden.detect.scan import WATCH_SCAN, CountScan, ScanConfig, ScanResult
 from firewarden.detect.series import SERIES_NAMES, Bucket
 from firewarden.detect.types import AlertLevel, Decision, Explanation
 
@@ -34,7 +34,7 @@ class WatchDetector:
     """
 
     def __init__(
-        self, config: DetectorConfig = WATCH_CONFIG, scan: ScanConfig | None = ScanConfig()
+        self, config: DetectorConfig = WATCH_CONFIG, scan: ScanConfig | None = WATCH_SCAN
     ) -> None:
         # The reply share is a proportion, not a count.
         share = replace(config, counts=False)
