@@ -169,3 +169,17 @@ def test_simmering_firestorm_adds_storm_mentions_before_the_news() -> None:
     assert before_news(simmer.mentions) >= before_news(quiet.mentions) + 10
     # The default (no simmer) is unchanged: the same seed gives the same stream.
     assert simulate(base, seed=3).mentions == quiet.mentions
+
+
+def test_a_share_of_a_few_mentions_is_judged_by_its_binomial_tail() -> None:
+    # Replies are about 7 % of mentions; a bucket where 3 of 3 mentions are replies
+    # happens every few days in ordinary traffic and must not alert on its own.
+    det = SeriesDetector(replace(WATCH_CONFIG, counts=False), name="reply_share")
+    rng = random.Random(4)
+    for i in range(600):
+        n = poisson(rng, 3.0)
+        det.update(T0 + i * WIDTH, sum(rng.random() < 0.07 for _ in range(n)) / n if n else 0, n)
+    calm = det.update(T0 + 600 * WIDTH, 1.0, trials=3)
+    assert not calm.alert and calm.score < WATCH_CONFIG.watch
+    storm = det.update(T0 + 601 * WIDTH, 1.0, trials=20)
+    assert storm.alert
