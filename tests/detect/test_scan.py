@@ -183,3 +183,16 @@ def test_a_share_of_a_few_mentions_is_judged_by_its_binomial_tail() -> None:
     assert not calm.alert and calm.score < WATCH_CONFIG.watch
     storm = det.update(T0 + 601 * WIDTH, 1.0, trials=20)
     assert storm.alert
+
+
+def test_a_sparse_series_with_silent_days_is_handled() -> None:
+    # A few mentions a day, and whole days without any: the profile and the weekday
+    # factors stay usable (no division by zero, no alarm from the first mention after).
+    rng = random.Random(6)
+    scan = CountScan()
+    started = 0
+    for i in range(21 * 288):
+        ts = T0 + i * WIDTH
+        silent = (i // 288) % 5 == 2
+        started += scan.update(ts, 0 if silent else poisson(rng, 0.01 * rhythm(ts))).started
+    assert started <= 1

@@ -37,6 +37,8 @@ from firewarden.detect.baseline import alpha
 from firewarden.detect.stats import negbin_upper_surprise
 
 _DAY = 86400.0
+#: Pseudo-counts (mentions) shrinking each day's observed/expected ratio towards 1.
+_WEEKDAY_PRIOR = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +201,10 @@ class RateProfile:
             d = self._day.weekday()
             self._weekday_n[d] += 1
             a = max(self._a_week, 1.0 / self._weekday_n[d])
-            ratio = self._day_observed / self._day_expected
+            # Shrunk towards 1 by a few pseudo-mentions: a day with no mention at all in
+            # a sparse series must not make that weekday "impossible".
+            prior = _WEEKDAY_PRIOR
+            ratio = (self._day_observed + prior) / (self._day_expected + prior)
             self._weekday[d] += a * (ratio - self._weekday[d])
             # Keep the factors' mean at 1 so the profile carries the level.
             known = [f for f, n in zip(self._weekday, self._weekday_n, strict=True) if n]
