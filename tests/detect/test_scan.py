@@ -139,6 +139,10 @@ def test_bad_input_is_refused_with_a_clear_error() -> None:
     scan.update(T0 + WIDTH, 1)
     with pytest.raises(ValueError, match="not after the previous"):
         scan.update(T0 + WIDTH, 1)
+    with pytest.raises(ValueError, match="non-negative"):
+        scan.update(T0 + 2 * WIDTH, -1)
+    with pytest.raises(ValueError, match="non-negative"):
+        scan.update(T0 + 2 * WIDTH, float("nan"))
     with pytest.raises(ValueError, match="windows"):
         ScanConfig(windows=(0, 4))
     with pytest.raises(ValueError, match="threshold"):

@@ -267,13 +267,15 @@ class CountScan:
     def update(self, ts: datetime, x: float) -> ScanResult:
         """Take the next bucket's count and decide."""
         cfg = self.config
+        if not x >= 0 or math.isinf(x):
+            raise ValueError(f"scan: the count at {ts} must be a non-negative number, not {x!r}")
         self._learn_interval(ts)
         self._n += 1
         e = self._profile.expected(ts)
         known = e is not None
         e = max(e or 0.0, 0.0)
         self._push(ts, x, e)
-        score, best, k_obs, k_exp, scores = self._score() if known else (0.0, 0, 0.0, 0.0, [])
+        score, best, k_obs, k_exp, sums = self._score() if known else (0.0, 0, 0.0, 0.0, [])
         warm = known and self._warmup > 0 and self._n > self._warmup
         started = False
         if warm and not self._active and score >= cfg.threshold:
@@ -292,7 +294,7 @@ class CountScan:
         if learn:
             self._profile.learn(ts, x)
             if warm:
-                self._learn_dispersion(scores)
+                self._learn_dispersion(sums)
         window = best if best else 1
         return ScanResult(
             score,
