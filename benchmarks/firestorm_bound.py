@@ -36,10 +36,18 @@ SHARES = {
 }
 
 
-def best_scores(sim: SimulationConfig, seed: int) -> tuple[list[float], int]:
-    """Per bucket, the best corrected surprise over counts and windows; the onset bucket."""
+EARLY_HOURS = (1, 2, 4)
+
+
+def best_scores(sim: SimulationConfig, seed: int) -> tuple[list[float], int, list[int]]:
+    """Per bucket, the best corrected surprise over counts and windows; the onset bucket;
+    the number of storm mentions in the first 1, 2 and 4 hours after the spark."""
     s = simulate(sim, seed)
     assert s.onset is not None
+    early = [
+        sum(1 for m in s.mentions if m.storm and m.timestamp < s.onset + timedelta(hours=h))
+        for h in EARLY_HOURS
+    ]
     n = int((s.end - s.start) / WIDTH)
     counts = {k: [0] * n for k in SHARES}
     for m in s.mentions:
@@ -64,7 +72,7 @@ def best_scores(sim: SimulationConfig, seed: int) -> tuple[list[float], int]:
                 if k > e:
                     best[t] = max(best[t], poisson_upper_surprise(k, e) - correction)
     onset = int((s.onset - s.start) / WIDTH)
-    return best, onset
+    return best, onset, early
 
 
 def main() -> None:
@@ -85,11 +93,19 @@ def main() -> None:
     )
     runs = [best_scores(sim, args.seed_start + i) for i in range(args.runs)]
     day = 288
-    print(f"oracle bound over seeds {args.seed_start}..{args.seed_start + args.runs - 1}")
+    print(f"seeds {args.seed_start}..{args.seed_start + args.runs - 1}")
+    for j, hours in enumerate(EARLY_HOURS):
+        counts = sorted(r[2][j] for r in runs)
+        p90 = counts[min(len(counts) - 1, int(0.9 * len(counts)))]
+        print(
+            f"storm mentions in the first {hours} h: median {statistics.median(counts):g},"
+            f" 90th percentile {p90}"
+        )
+    print("oracle bound:")
     print("threshold  false alarms/week  detected  median minutes to detect")
     for threshold in (float(x) for x in args.thresholds.split(",")):
         alarms, days, delays = 0, 0.0, []
-        for best, onset in runs:
+        for best, onset, _ in runs:
             last = -(10**9)
             for i in range(day, onset):
                 if best[i] >= threshold and i - last > day // 2:
