@@ -99,6 +99,7 @@ class RateProfile:
         "_day",
         "_day_expected",
         "_day_observed",
+        "_known",
         "_memory",
         "_pool",
         "_pool_k",
@@ -109,6 +110,7 @@ class RateProfile:
         "_slots",
         "_weekday",
         "_weekday_n",
+        "_weight",
         "profile",
     )
 
@@ -125,6 +127,8 @@ class RateProfile:
         self._slots = 0
         self.profile: list[float] = []
         self._seen: list[int] = []
+        self._known: list[int] = []  # 1 once the slot has been seen
+        self._weight: list[int] = []  # the slot's evidence in days (capped by the memory)
         self._weekday = [1.0] * 7
         self._weekday_n = [0] * 7
         self._day: datetime | None = None
@@ -136,6 +140,8 @@ class RateProfile:
         self._slots = max(1, int(_DAY // max(interval_s, 60.0))) if interval_s < _DAY else 1
         self.profile = [0.0] * self._slots
         self._seen = [0] * self._slots
+        self._known = [0] * self._slots
+        self._weight = [0] * self._slots
         self._pool_k = 0
         if self._slots > 1:
             width_min = _DAY / self._slots / 60.0
@@ -150,15 +156,19 @@ class RateProfile:
         towards the mean of all slots as if ``prior_buckets`` buckets had shown it: a
         quiet hour seen on two nights with no mention at all is rare, not impossible."""
         k = self._pool_k
-        total = 0.0
-        n = 0
-        seen = 0
-        for j in range(slot - k, slot + k + 1):
-            i = j % self._slots
-            if self._seen[i]:
-                total += self.profile[i]
-                n += 1
-                seen += min(self._seen[i], self._memory)
+        lo, hi = slot - k, slot + k + 1
+        # Unseen slots hold 0 in all three lists, so plain sums over the pooled slots (in
+        # time order, wrapping around midnight) pool the seen ones.
+        if lo < 0:
+            parts = [slice(lo + self._slots, self._slots), slice(0, hi)]
+        elif hi > self._slots:
+            parts = [slice(lo, self._slots), slice(0, hi - self._slots)]
+        else:
+            parts = [slice(lo, hi)]
+        profile = [x for p in parts for x in self.profile[p]]
+        total = sum(profile, 0.0)
+        n = sum(sum(self._known[p]) for p in parts)
+        seen = sum(sum(self._weight[p]) for p in parts)
         if not n:
             return None
         mean = self._profile_sum / self._profile_n if self._profile_n else 0.0
@@ -188,7 +198,9 @@ class RateProfile:
             self._day_observed += x
             self._day_expected += shape
         self._seen[slot] += 1
+        self._weight[slot] = min(self._seen[slot], self._memory)
         if self._seen[slot] == 1:
+            self._known[slot] = 1
             self._profile_n += 1
         a = max(self._a_day, 1.0 / self._seen[slot])
         step = a * (x / weekday - self.profile[slot])
@@ -329,9 +341,12 @@ class CountScan:
                 break
             k, e = self._sum_obs[i], max(self._sum_exp[i], 1e-3)
             sums.append((k, e))
-            if k <= e:
+            var = e + self._phi[i] * e * e
+            if k - e <= math.sqrt(var):
+                # Within one standard deviation: a surprise under 1 at most (the exact tail
+                # would not change any decision), so skip its cost.
                 continue
-            s = negbin_upper_surprise(round(k), e, e + self._phi[i] * e * e)
+            s = negbin_upper_surprise(round(k), e, var)
             if s > best_s:
                 best_s, best_w, best_k, best_e = s, w, k, e
         return max(0.0, best_s - self._correction), best_w, best_k, best_e, sums
