@@ -46,7 +46,7 @@ class ScanConfig:
     """Parameters of the scan (window lengths in buckets; the rest in buckets or days)."""
 
     windows: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
-    #: Corrected surprise (-log10 tail probability) at which an episode starts.
+    #: Corrected surprise (-log10 tail probability) at which an episode starts (at least 2).
     threshold: float = 3.5
     #: Buckets seen before the scan may alert (the profile needs a day or two).
     warmup_days: float = 2.0
@@ -64,8 +64,10 @@ class ScanConfig:
     def __post_init__(self) -> None:
         if not self.windows or any(w < 1 for w in self.windows):
             raise ValueError("scan windows must be positive numbers of buckets")
-        if self.threshold <= 0:
-            raise ValueError("the scan threshold must be positive")
+        if self.threshold < 2.0:
+            # Below 2, windows within two standard deviations (whose exact tails are
+            # skipped for speed) could matter to a decision.
+            raise ValueError("the scan threshold must be at least 2")
 
 
 #: The scan of mention watches (threshold and profile pooling chosen on simulated streams,
@@ -342,9 +344,10 @@ class CountScan:
             k, e = self._sum_obs[i], max(self._sum_exp[i], 1e-3)
             sums.append((k, e))
             var = e + self._phi[i] * e * e
-            if k - e <= math.sqrt(var):
-                # Within one standard deviation: a surprise under 1 at most (the exact tail
-                # would not change any decision), so skip its cost.
+            if k - e <= 2.0 * math.sqrt(var):
+                # Within two standard deviations: a surprise under 1.7 at most (0.8 once
+                # corrected: under half any useful threshold, so the exact tail would not
+                # change a decision), so skip its cost.
                 continue
             s = negbin_upper_surprise(round(k), e, var)
             if s > best_s:
