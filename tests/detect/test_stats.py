@@ -5,6 +5,7 @@ import math
 import pytest
 
 from firewarden.detect.stats import (
+    binomial_upper_surprise,
     negbin_upper_surprise,
     normal_surprise,
     poisson_upper_surprise,
@@ -28,3 +29,11 @@ def test_poisson_tail_exact() -> None:
 def test_negative_binomial_is_more_tolerant_than_poisson() -> None:
     assert negbin_upper_surprise(10, 2.0, 8.0) < poisson_upper_surprise(10, 2.0)
     assert negbin_upper_surprise(10, 2.0, 2.0) == poisson_upper_surprise(10, 2.0)
+
+
+def test_binomial_tail_exact() -> None:
+    # P(X >= 1 | n 10, p 0.1) = 1 - 0.9^10; all three of three at p 0.07 is 0.07^3.
+    assert binomial_upper_surprise(1, 10, 0.1) == pytest.approx(-math.log10(1 - 0.9**10))
+    assert binomial_upper_surprise(3, 3, 0.07) == pytest.approx(-3 * math.log10(0.07))
+    assert binomial_upper_surprise(0, 5, 0.1) == 0.0
+    assert binomial_upper_surprise(400, 1000, 0.1) == 30.0

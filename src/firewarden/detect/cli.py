@@ -190,21 +190,74 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
 
 @simulate_group.command("evaluate")
 @click.option("--runs", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option(
+    "--seed-start",
+    type=click.IntRange(0, None),
+    default=0,
+    show_default=True,
+    help="First seed (runs use seeds N..N+runs-1); keep tuning and reporting seeds apart.",
+)
 @click.option("--days", type=click.IntRange(2, 365), default=14, show_default=True)
 @click.option("--rate", type=click.FloatRange(0.1, 100_000), default=20.0, show_default=True)
+@click.option(
+    "--branching",
+    type=click.FloatRange(0.0, 0.95),
+    default=0.7,
+    show_default=True,
+    help="Mean further mentions each storm mention of an ordinary author triggers.",
+)
+@click.option(
+    "--news-rate",
+    type=click.FloatRange(0.0, 100_000),
+    default=300.0,
+    show_default=True,
+    help="Extra mentions per hour when the news picks the story up (0: no news pickup).",
+)
+@click.option(
+    "--simmer-rate",
+    type=click.FloatRange(0.0, 100_000),
+    default=0.0,
+    show_default=True,
+    help="Storm mentions per hour found independently before the news pickup, each "
+    "starting its own cascade (0: only the spark's cascade).",
+)
+@click.option(
+    "--scan/--no-scan",
+    default=True,
+    show_default=True,
+    help="Include the multi-window scan for sustained small excesses.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def evaluate_command(runs: int, days: int, rate: float, fmt: str) -> None:
+def evaluate_command(
+    runs: int,
+    seed_start: int,
+    days: int,
+    rate: float,
+    branching: float,
+    news_rate: float,
+    simmer_rate: float,
+    scan: bool,
+    fmt: str,
+) -> None:
     """Median time from onset to first alert, and false alarms per week of ordinary traffic,
-    over seeded simulations (seeds 0..runs-1)."""
+    over seeded simulations (seeds N..N+runs-1, N from --seed-start)."""
     from firewarden.detect.evaluate import evaluate
+    from firewarden.detect.scan import WATCH_SCAN
     from firewarden.detect.simulate import SimulationConfig
 
-    result = evaluate(runs, SimulationConfig(days=days, base_rate=rate))
+    sim = SimulationConfig(
+        days=days,
+        base_rate=rate,
+        branching=branching,
+        news_rate=news_rate,
+        simmer_rate=simmer_rate,
+    )
+    result = evaluate(runs, sim, first_seed=seed_start, scan=WATCH_SCAN if scan else None)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
     delay = result.median_delay
-    click.echo(f"runs:                      {runs}")
+    click.echo(f"runs:                      {runs} (seeds {seed_start}..{seed_start + runs - 1})")
     click.echo(f"storms detected:           {result.detected}/{runs}")
     click.echo("median minutes to detect:  " + (f"{delay:.0f}" if delay is not None else "-"))
     click.echo(f"false alarms per week:     {result.false_alarms_per_week:.3f}")

@@ -29,7 +29,11 @@ from datetime import datetime
 from firewarden.detect.baseline import Baseline, alpha, season_slot
 from firewarden.detect.coarse import CoarseScale, coarse_config
 from firewarden.detect.context import ContextNovelty, NovelPatterns
-from firewarden.detect.stats import negbin_upper_surprise, normal_surprise
+from firewarden.detect.stats import (
+    binomial_upper_surprise,
+    negbin_upper_surprise,
+    normal_surprise,
+)
 from firewarden.detect.tail import DepartureRarity
 from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
 
@@ -254,6 +258,11 @@ class SeriesDetector:
         else:
             pred, scale = self.expected(ts)
         z, raw = self._surprise(x, pred, scale)
+        if trials is not None and raw > 0 and z > 0:
+            # A share of a few trials is binomial: its exact tail, not the normal one.
+            raw = binomial_upper_surprise(round(x * trials), trials, p)
+            if cfg.direction is Direction.BOTH:
+                raw = max(0.0, raw - math.log10(2.0))
         point = raw
         if cfg.calibrate:
             # Under the model, surprises are exponential with mean log10(e); a series whose

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
+from firewarden.detect.scan import WATCH_SCAN, ScanConfig
 from firewarden.detect.series import MentionSignal, bucketize
 from firewarden.detect.simulate import SimulationConfig, simulate
 from firewarden.detect.watch import WatchDetector
@@ -59,6 +60,7 @@ def run_once(
     sim: SimulationConfig,
     bucket: timedelta = timedelta(minutes=5),
     config: DetectorConfig = WATCH_CONFIG,
+    scan: ScanConfig | None = WATCH_SCAN,
 ) -> RunResult:
     """Simulate one stream and measure the watch detector on it."""
     s = simulate(sim, seed=seed)
@@ -66,7 +68,7 @@ def run_once(
         MentionSignal(m.timestamp, m.sentiment == "negative", m.followers, m.reply_to_brand)
         for m in s.mentions
     )
-    detector = WatchDetector(config)
+    detector = WatchDetector(config, scan)
     false_alarms = 0
     delay: float | None = None
     level = ""
@@ -90,11 +92,13 @@ def evaluate(
     bucket: timedelta = timedelta(minutes=5),
     config: DetectorConfig = WATCH_CONFIG,
     first_seed: int = 0,
+    scan: ScanConfig | None = WATCH_SCAN,
 ) -> EvaluationResult:
-    """Run ``runs`` seeded simulations (seeds ``first_seed``...) and collect the figures."""
+    """Run ``runs`` seeded simulations (seeds ``first_seed``...) and collect the figures
+    (``scan`` None: without the multi-window scan)."""
     sim = sim or SimulationConfig()
     return EvaluationResult(
-        tuple(run_once(first_seed + i, sim, bucket, config) for i in range(runs))
+        tuple(run_once(first_seed + i, sim, bucket, config, scan) for i in range(runs))
     )
 
 

@@ -6,6 +6,8 @@ self-exciting cascade (a Hawkes process): every mention triggers on average ``br
 further mentions after exponential delays, and authors with many followers trigger more
 (a repost by a large account widens the audience). Some hours later the news picks the story
 up: an exogenous burst that decays. The cascade is subcritical, so it burns out.
+Optionally (``simmer_rate``, off by default) more people find the post on their own before
+the news, each starting a cascade: a firestorm that simmers for hours.
 
 The true onset is recorded so detectors can be measured on time-to-detect and false alarms.
 """
@@ -61,6 +63,10 @@ class SimulationConfig:
     news_delay_hours: tuple[float, float] = (2.0, 8.0)
     news_rate: float = 300.0  # extra mentions per hour when the news breaks
     news_decay_hours: float = 3.0
+    #: Storm mentions per hour arriving independently between the spark and the news
+    #: pickup (people finding the post on their own), each starting its own cascade: a
+    #: firestorm that simmers before the news. 0 (the default): only the spark's cascade.
+    simmer_rate: float = 0.0
     max_storm: int = 50_000
     brand: str = "Acme"
     japanese_share: float = 0.4
@@ -179,6 +185,12 @@ def _storm(rng: random.Random, cfg: SimulationConfig, onset: datetime) -> list[S
     """The spark, its cascade, and the news pickup with its own cascades."""
     seeds = [_mention(rng, cfg, onset, storm=True)]
     news_at = onset + timedelta(hours=rng.uniform(*cfg.news_delay_hours))
+    if cfg.simmer_rate > 0:
+        # Independent discoveries before the news (a Poisson process of new cascades).
+        t = onset + timedelta(hours=rng.expovariate(cfg.simmer_rate))
+        while t < news_at:
+            seeds.append(_mention(rng, cfg, t, True))
+            t += timedelta(hours=rng.expovariate(cfg.simmer_rate))
     # News pickup: an exogenous burst with exponentially decaying rate (thinned per minute).
     t = news_at
     while t < news_at + timedelta(hours=cfg.news_decay_hours * 6):

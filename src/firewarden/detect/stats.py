@@ -91,3 +91,30 @@ def negbin_upper_surprise(k: int, mean: float, variance: float) -> float:
         i += 1
     log_p = log_pk + math.log(total)
     return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))
+
+
+def binomial_upper_surprise(k: int, n: int, p: float) -> float:
+    """``-log10 P(X >= k)`` for X ~ Binomial(n, p): a share of a few trials (3 replies out
+    of 3 mentions is not rare when replies are 7 % of mentions; a normal tail says it is)."""
+    if k <= 0:
+        return 0.0
+    if k > n:
+        return MAX_SURPRISE
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    log_pk = (
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
+    )
+    odds = p / (1.0 - p)
+    total = 0.0
+    term = 1.0
+    i = k
+    while i <= n and term > 1e-12 * total:
+        total += term
+        term *= (n - i) / (i + 1) * odds
+        i += 1
+    log_p = log_pk + math.log(total)
+    return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))

@@ -71,6 +71,9 @@ class Explanation:
     level: AlertLevel
     surprise: float  # -log10 of the tail probability of what was seen
     evidence: Evidence = field(default_factory=Evidence)
+    #: For a rise summed over a window (the multi-window scan), the window's length;
+    #: ``observed`` and ``expected`` are then sums over it.
+    window_minutes: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -82,6 +85,8 @@ class Explanation:
         ratio = self.ratio
         how = f" ({ratio:.1f}x)" if ratio is not None and self.direction == "rise" else ""
         what = "unusual pattern" if self.direction == "pattern" else self.direction
+        if self.window_minutes:
+            what += f" over the last {_duration(self.window_minutes)}"
         return (
             f"{self.series} {what}: {self.observed:g} against about "
             f"{self.expected:.3g} expected{how}, since {self.since.isoformat(sep=' ')}; "
@@ -98,9 +103,20 @@ class Explanation:
             "since": self.since.isoformat(),
             "level": self.level.label,
             "surprise": self.surprise,
+            "window_minutes": self.window_minutes,
             "summary": self.summary(),
             "evidence": self.evidence.to_dict(),
         }
+
+
+def _duration(minutes: float) -> str:
+    """A length of time for people: "45 min", "3 h", "2.5 h", "1.5 days"."""
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if minutes < 36 * 60:
+        hours = minutes / 60.0
+        return f"{hours:.0f} h" if hours == int(hours) else f"{hours:.1f} h"
+    return f"{minutes / 1440:.1f} days"
 
 
 @dataclass(frozen=True, slots=True)
