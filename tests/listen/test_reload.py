@@ -561,9 +561,8 @@ def test_listen_run_takes_watch_edits_while_running(
             _drop_stream(stream)
     assert got == {"Acme": 3, "Globex": 3}, lines
     assert any("restarted bluesky:jetstream with the new terms" in x for x in lines), lines
-    if mode == "nats":  # the worker process counted them, and took the edits itself
+    if mode == "nats":  # a worker process counted them (it may have started after the edit)
         assert any("claimed partition" in x for x in lines), lines
-        assert sum("watches reloaded: +1 added (Globex)" in x for x in lines) == 2, lines
     assert proc.returncode == 0, lines
 
 
