@@ -13,7 +13,11 @@ from typing import TextIO
 
 import click
 
+from firewarden.detect.simulate import SimulationConfig
 from firewarden.detect.types import Decision, Direction
+
+#: The simulator's defaults, shown by (and the defaults of) the simulate commands' options.
+_SIM = SimulationConfig()
 
 
 @click.group("detect")
@@ -78,12 +82,12 @@ def simulate_group() -> None:
 
 
 @simulate_group.command("firestorm")
-@click.option("--days", type=click.IntRange(1, 365), default=14, show_default=True)
+@click.option("--days", type=click.IntRange(1, 365), default=_SIM.days, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--rate",
     type=click.FloatRange(0.1, 100_000),
-    default=20.0,
+    default=_SIM.base_rate,
     show_default=True,
     help="Ordinary mentions per hour (daily mean).",
 )
@@ -110,7 +114,7 @@ def firestorm_command(
 ) -> None:
     """Generate ordinary traffic with a firestorm (Hawkes cascade, large accounts, news
     pickup). The true onset is printed on standard error."""
-    from firewarden.detect.simulate import SimulationConfig, simulate
+    from firewarden.detect.simulate import simulate
 
     sim = simulate(SimulationConfig(days=days, base_rate=rate), seed=seed)
     out: TextIO
@@ -197,26 +201,28 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     show_default=True,
     help="First seed (runs use seeds N..N+runs-1); keep tuning and reporting seeds apart.",
 )
-@click.option("--days", type=click.IntRange(2, 365), default=14, show_default=True)
-@click.option("--rate", type=click.FloatRange(0.1, 100_000), default=20.0, show_default=True)
+@click.option("--days", type=click.IntRange(2, 365), default=_SIM.days, show_default=True)
+@click.option(
+    "--rate", type=click.FloatRange(0.1, 100_000), default=_SIM.base_rate, show_default=True
+)
 @click.option(
     "--branching",
     type=click.FloatRange(0.0, 0.95),
-    default=0.7,
+    default=_SIM.branching,
     show_default=True,
     help="Mean further mentions each storm mention of an ordinary author triggers.",
 )
 @click.option(
     "--news-rate",
     type=click.FloatRange(0.0, 100_000),
-    default=300.0,
+    default=_SIM.news_rate,
     show_default=True,
     help="Extra mentions per hour when the news picks the story up (0: no news pickup).",
 )
 @click.option(
     "--simmer-rate",
     type=click.FloatRange(0.0, 100_000),
-    default=0.0,
+    default=_SIM.simmer_rate,
     show_default=True,
     help="Storm mentions per hour found independently before the news pickup, each "
     "starting its own cascade (0: only the spark's cascade).",
@@ -243,7 +249,6 @@ def evaluate_command(
     over seeded simulations (seeds N..N+runs-1, N from --seed-start)."""
     from firewarden.detect.evaluate import evaluate
     from firewarden.detect.scan import WATCH_SCAN
-    from firewarden.detect.simulate import SimulationConfig
 
     sim = SimulationConfig(
         days=days,

@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 
 from firewarden.errors import FirewardenError, InputError
 from firewarden.listen.alerts import Escalation, RaisedAlert, escalation_from_config
-from firewarden.listen.nats_queue import Topology
+from firewarden.listen.leases import DEFAULT_LEASE_TTL
+from firewarden.listen.nats_queue import DEFAULT_URL, Topology
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.reload import FileWatchSync, WatchChanges, WatchReloader
 from firewarden.listen.sources.base import Source
@@ -26,6 +27,9 @@ from firewarden.listen.watch_service import WatchRecord, sync_file_watches
 from firewarden.listen.watches import Watch
 from firewarden.store.cli import open_engine
 from firewarden.store.engine import check_schema, session_factory
+
+#: The default names and sizes of the distributed mode (hidden options, for tests).
+_TOPOLOGY = Topology()
 
 
 @contextmanager
@@ -135,8 +139,8 @@ def import_command(file: Path) -> None:
     help="Worker processes to start (needs --queue); more can join from other machines with "
     "`listen work`.",
 )
-@click.option("--stream", default="FIREWARDEN_MENTIONS", show_default=True, hidden=True)
-@click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
+@click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True)
+@click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True)
 def run_command(only: tuple[str, ...], queue: str, workers: int, stream: str, prefix: str) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config
@@ -329,19 +333,21 @@ async def _publish(
 
 
 @listen_group.command("work")
-@click.option("--queue", default="nats://127.0.0.1:4222", show_default=True)
+@click.option("--queue", default=DEFAULT_URL, show_default=True)
 @click.option(
     "--lease-ttl",
     type=click.FloatRange(min=1.0),
-    default=15.0,
+    default=DEFAULT_LEASE_TTL,
     show_default=True,
     help="Seconds before a dead worker's partitions go to the others (the stream's lease "
     "bucket keeps the value it was created with).",
 )
-@click.option("--stream", default="FIREWARDEN_MENTIONS", show_default=True, hidden=True)
-@click.option("--prefix", default="firewarden.mentions", show_default=True, hidden=True)
-@click.option("--partitions", type=click.IntRange(1, 1024), default=16, hidden=True)
-@click.option("--ack-wait", type=float, default=30.0, hidden=True)
+@click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True)
+@click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True)
+@click.option(
+    "--partitions", type=click.IntRange(1, 1024), default=_TOPOLOGY.partitions, hidden=True
+)
+@click.option("--ack-wait", type=float, default=_TOPOLOGY.ack_wait, hidden=True)
 @click.option(
     "--idle-exit",
     type=float,

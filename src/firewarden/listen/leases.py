@@ -29,6 +29,9 @@ import zlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+#: Seconds a lease lives without renewal (``listen work --lease-ttl``).
+DEFAULT_LEASE_TTL = 15.0
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:

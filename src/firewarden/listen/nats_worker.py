@@ -45,13 +45,11 @@ from sqlalchemy import Engine
 from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
 from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
-from firewarden.listen.leases import LeaseTiming, fair_share, plan
+from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, fair_share, plan
 from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
 from firewarden.listen.reload import WatchReloader, diff_watches
 from firewarden.listen.watch_service import WatchRecord
-
-DEFAULT_LEASE_TTL = 15.0
 
 
 @dataclass(slots=True)
