@@ -40,7 +40,8 @@ from sqlalchemy import Engine, func, select, text
 from firewarden.detect.simulate import SimulationConfig, simulate
 from firewarden.listen.lease_table import LeaseTable, bucket_name
 from firewarden.listen.mention import Mention
-from firewarden.listen.nats_queue import Publisher, Topology, connect, ensure_stream
+from firewarden.listen.nats_connection import connect
+from firewarden.listen.nats_queue import Publisher, Topology, ensure_stream
 from firewarden.listen.pipeline import Envelope, Pipeline
 from firewarden.listen.simulated import demo_watch, to_mentions
 from firewarden.listen.store import LINKS

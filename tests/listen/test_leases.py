@@ -100,7 +100,7 @@ def test_the_timing_renews_early_and_stops_before_the_lease_can_expire() -> None
 
 
 async def _table_semantics(ttl: float) -> None:
-    from firewarden.listen.nats_queue import connect
+    from firewarden.listen.nats_connection import connect
 
     nc = await connect(URL)
     js = nc.jetstream()

@@ -25,7 +25,8 @@ from sqlalchemy import Engine, func, select
 from conftest import require_server
 from firewarden.listen.lease_table import LeaseTable, Snapshot, bucket_name
 from firewarden.listen.mention import Mention
-from firewarden.listen.nats_queue import Publisher, Topology, connect, decode, ensure_stream
+from firewarden.listen.nats_connection import connect
+from firewarden.listen.nats_queue import Publisher, Topology, decode, ensure_stream
 from firewarden.listen.nats_worker import Worker, work
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.store import BUCKETS, LINKS

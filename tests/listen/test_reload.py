@@ -570,7 +570,7 @@ def _drop_stream(stream: str) -> None:
     import contextlib
 
     from firewarden.listen.lease_table import bucket_name
-    from firewarden.listen.nats_queue import connect
+    from firewarden.listen.nats_connection import connect
 
     async def drop() -> None:
         nc = await connect(NATS_URL)

@@ -133,22 +133,34 @@ def import_command(file: Path) -> None:
 @click.option("--queue", default="", help="nats://HOST:PORT to share the work (NATS JetStream).")
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=click.IntRange(0, 64),
     default=1,
     show_default=True,
     help="Worker processes to start (needs --queue); more can join from other machines with "
-    "`listen work`.",
+    "`listen work`. 0: only publish, the workers run elsewhere.",
 )
 @click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True)
 @click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True)
-def run_command(only: tuple[str, ...], queue: str, workers: int, stream: str, prefix: str) -> None:
+@click.option(
+    "--partitions", type=click.IntRange(1, 1024), default=_TOPOLOGY.partitions, hidden=True
+)
+@click.option("--ack-wait", type=float, default=_TOPOLOGY.ack_wait, hidden=True)
+def run_command(
+    only: tuple[str, ...],
+    queue: str,
+    workers: int,
+    stream: str,
+    prefix: str,
+    partitions: int,
+    ack_wait: float,
+) -> None:
     """Run the configured sources until interrupted (Ctrl-C)."""
     from firewarden.cli import current_config
     from firewarden.listen.settings import build_sources, reload_seconds
 
-    if workers > 1 and not queue:
+    if workers != 1 and not queue:
         raise InputError(
-            "several workers need a shared queue",
+            "several workers (or none) need a shared queue",
             hint="add --queue nats://127.0.0.1:4222 (NATS with JetStream), or use --workers 1",
         )
     config = current_config()
@@ -186,7 +198,9 @@ def run_command(only: tuple[str, ...], queue: str, workers: int, stream: str, pr
                     stop,
                     reloader,
                     lambda watches: build_sources(config, watches, only),
-                    Topology(stream=stream, prefix=prefix),
+                    Topology(
+                        stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait
+                    ),
                 )
             else:
                 from firewarden.listen.runner import run
@@ -207,7 +221,7 @@ def run_command(only: tuple[str, ...], queue: str, workers: int, stream: str, pr
         if queue:
             click.echo(
                 f"{stats.received} mentions read, {stats.matched} matched a watch and went "
-                f"to the {workers} worker(s) (they print what they counted)"
+                f"to the workers (they print what they counted)"
             )
         else:
             click.echo(_summary(stats, time.perf_counter() - started))
@@ -241,6 +255,10 @@ def _run_distributed(
         topo.stream,
         "--prefix",
         topo.prefix,
+        "--partitions",
+        str(topo.partitions),
+        "--ack-wait",
+        str(topo.ack_wait),
     ]
     procs = [subprocess.Popen(work) for _ in range(workers)]
     try:
@@ -267,19 +285,23 @@ async def _publish(
     """Publish the sources' mentions until stopped, taking watch edits as they come: the
     publisher matches with the new watches, and the sources whose filters changed are
     replaced (what the old ones delivered is published and their cursors saved first)."""
-    from firewarden.listen.nats_queue import Publisher, connect, ensure_stream
+    from firewarden.listen.nats_connection import connect
+    from firewarden.listen.nats_queue import Publisher, ensure_stream
     from firewarden.listen.queue import InProcessQueue
     from firewarden.listen.reload import filter_key
     from firewarden.listen.runner import SourceThread, replace_sources, start_sources
     from firewarden.listen.store import save_cursors
 
-    nc = await connect(url)
+    def log(line: str) -> None:
+        click.echo(line, err=True)
+
+    nc = await connect(url, log)
     stats = Stats()
     threads: list[SourceThread] = []
     try:
         js = nc.jetstream()
         await ensure_stream(js, topo)
-        publisher = Publisher(js, topo, records, reloader.revision or 0)
+        publisher = Publisher(js, topo, records, reloader.revision or 0, log=log)
         key = filter_key([r.watch for r in records])
         q = InProcessQueue()
         threads = start_sources(engine, sources, q, stop)

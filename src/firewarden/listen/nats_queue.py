@@ -7,7 +7,10 @@
   worker that receives a newer one reloads its watches before counting it, so a watch added
   while running never misses a mention the publisher routed to it. A source's cursor is
   saved only after JetStream has acknowledged everything before it: a restarted publisher
-  re-sends at most what was in flight.
+  re-sends at most what was in flight. A publish that is not acknowledged (NATS restarting,
+  unreachable, JetStream not ready yet) is sent again every ``retry_wait`` seconds until it
+  is, however long that takes; the message id makes a copy that did arrive harmless, and
+  the store is idempotent besides.
 * **Stream**: one durable (file-stored) stream over ``<prefix>.*``, ``partitions`` subjects.
   A watch belongs to partition ``watch_id % partitions``, so each watch's series has one
   owner.
@@ -25,12 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from firewarden.errors import ConfigError
 from firewarden.listen.mention import Mention
+from firewarden.listen.nats_connection import RECONNECT_WAIT
 from firewarden.listen.pipeline import Envelope
 from firewarden.listen.reload import WatchChanges, diff_watches
 from firewarden.listen.watch_service import WatchRecord
@@ -79,23 +84,6 @@ def decode(data: bytes) -> Message:
     return Message(Envelope(Mention.from_dict(raw["m"])), int(raw.get("r", 0)))
 
 
-async def connect(url: str) -> Any:
-    import nats
-    from nats.errors import NoServersError
-
-    async def quiet(exc: Exception) -> None:
-        """nats-py prints a traceback per failed attempt; the caller reports in plain words."""
-
-    try:
-        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=5, error_cb=quiet)
-    except (NoServersError, OSError) as exc:
-        raise ConfigError(
-            f"cannot reach NATS at {url} ({exc})",
-            hint="start nats-server with JetStream (nats-server -js), or check the nats:// URL "
-            "given to --queue",
-        ) from None
-
-
 async def ensure_stream(js: Any, topo: Topology) -> None:
     """Create (or keep) the durable stream and one durable consumer per partition."""
     from nats.errors import NoRespondersError
@@ -133,11 +121,21 @@ class Publisher:
     """Publishes envelopes to the partitions of the watches they match."""
 
     def __init__(
-        self, js: Any, topo: Topology, watches: Sequence[WatchRecord], revision: int = 0
+        self,
+        js: Any,
+        topo: Topology,
+        watches: Sequence[WatchRecord],
+        revision: int = 0,
+        *,
+        log: Callable[[str], None] | None = None,
+        retry_wait: float = RECONNECT_WAIT,
     ) -> None:
         from firewarden.listen.enrich import Enricher
 
         self.js = js
+        self.log = log or (lambda _: None)
+        self.retry_wait = retry_wait
+        self.retried = 0  # messages sent again because their acknowledgement did not come
         self.topo = topo
         self.records: list[WatchRecord] = []
         self.watchset = WatchSet([])
@@ -163,24 +161,69 @@ class Publisher:
         return {self.topo.partition_of(self.records[h.watch].id) for h in hits}
 
     async def publish(self, batch: Sequence[Envelope]) -> dict[str, str]:
-        """Publish a batch and wait for every acknowledgement; returns the cursors reached."""
-        pending = []
+        """Publish a batch and wait for every acknowledgement (retrying those that do not
+        come, see the module docstring); returns the cursors reached."""
+        messages: list[tuple[str, bytes, str]] = []
         cursors: dict[str, str] = {}
         for env in batch:
             owners = self.partitions(env.mention)
             self.matched += bool(owners)
+            data = encode(env, self.revision)
             for k in sorted(owners):
-                msg_id = f"{env.mention.key}:p{k}"
-                pending.append(
-                    self.js.publish(
-                        self.topo.subject(k),
-                        encode(env, self.revision),
-                        headers={"Nats-Msg-Id": msg_id},
-                    )
-                )
+                messages.append((self.topo.subject(k), data, f"{env.mention.key}:p{k}"))
             if env.source and env.cursor:
                 cursors[env.source] = env.cursor
-        for i in range(0, len(pending), 500):
-            await asyncio.gather(*pending[i : i + 500])
-        self.published += len(pending)
+        for i in range(0, len(messages), 500):
+            await self._send(messages[i : i + 500])
+        self.published += len(messages)
         return cursors
+
+    async def _send(self, messages: Sequence[tuple[str, bytes, str]]) -> None:
+        """Publish until JetStream has acknowledged every message."""
+        todo = list(messages)
+        failing_since: float | None = None
+        while True:
+            results = await asyncio.gather(
+                *(self.js.publish(s, d, headers={"Nats-Msg-Id": i}) for s, d, i in todo),
+                return_exceptions=True,
+            )
+            failed = [
+                (m, r) for m, r in zip(todo, results, strict=True) if isinstance(r, BaseException)
+            ]
+            if not failed:
+                if failing_since is not None:
+                    self.log(
+                        f"JetStream acknowledged the {len(messages)} messages held back "
+                        f"after {time.time() - failing_since:.0f} s; publishing on"
+                    )
+                return
+            for _, exc in failed:
+                if not retryable(exc):
+                    raise exc
+            if failing_since is None:
+                failing_since = time.time()
+                self.log(
+                    f"JetStream did not acknowledge {len(failed)} of {len(todo)} messages "
+                    f"({type(failed[0][1]).__name__}); sending them again every "
+                    f"{self.retry_wait:g} s until it does. Reading from the sources waits "
+                    "meanwhile; nothing is lost or counted twice."
+                )
+            self.retried += len(failed)
+            todo = [m for m, _ in failed]
+            await asyncio.sleep(self.retry_wait)
+
+
+def retryable(exc: BaseException) -> bool:
+    """True for the errors of a publish that an outage explains (no connection, no answer,
+    JetStream not ready yet): sent again, it will be taken. False for the others (a closed
+    connection, a message refused for what it is), which propagate."""
+    import nats.errors
+    from nats.js.errors import APIError, ServiceUnavailableError
+
+    if isinstance(exc, nats.errors.ConnectionClosedError | nats.errors.MaxPayloadError):
+        return False
+    if isinstance(exc, ServiceUnavailableError):
+        return True
+    if isinstance(exc, APIError):  # the server answered and refused: retrying cannot help
+        return False
+    return isinstance(exc, nats.errors.Error | TimeoutError | OSError)

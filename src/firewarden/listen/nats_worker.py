@@ -30,6 +30,16 @@ unacknowledged messages (the dead owner's batch in flight), the worker waits ``a
 before its first pull, so that those messages come back first and the detectors see the
 buckets in order. A worker releasing a partition hands its unprocessed messages back at once
 (``nak``), so a released partition is served without waiting.
+
+**NATS outages.** The connection reconnects for ever and reports the outage in plain words
+(:mod:`firewarden.listen.nats_connection`). While it is down the worker runs no lease
+rounds (nothing could be renewed) and keeps processing the batch in hand; each partition
+stops at its ``usable_until`` like any lease it cannot renew, so nobody else could have
+claimed it meanwhile. Acknowledgements that do not reach the server are harmless: the
+messages come back after ``ack_wait`` and find their rows stored. Once NATS is back the
+rounds resume: leases that survived are renewed, expired ones are claimed again (the
+partition's pipeline is rebuilt from the stored buckets, as on any claim), and the pull
+subscriptions are made anew.
 """
 
 from __future__ import annotations
@@ -46,7 +56,8 @@ from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
 from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
 from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, fair_share, plan
-from firewarden.listen.nats_queue import Topology, connect, decode, ensure_stream
+from firewarden.listen.nats_connection import connect, is_down
+from firewarden.listen.nats_queue import Topology, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
 from firewarden.listen.reload import WatchReloader, diff_watches
 from firewarden.listen.watch_service import WatchRecord
@@ -64,6 +75,7 @@ class _Held:
     pipeline: Pipeline | None = None
     task: asyncio.Task[None] | None = None
     stopping: bool = False
+    failed: bool = False  # its loop ended on a NATS error (not a bug): released, claimed again
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -158,12 +170,22 @@ class Worker:
         k = h.number
         sub = None
         try:
-            sub = await self.js.pull_subscribe(
-                self.topo.subject(k), durable=self.topo.durable(k), stream=self.topo.stream
-            )
+            try:
+                sub = await self.js.pull_subscribe(
+                    self.topo.subject(k), durable=self.topo.durable(k), stream=self.topo.stream
+                )
+                pending = 0 if h.handed_over else (await sub.consumer_info()).num_ack_pending
+            except (nats.errors.Error, TimeoutError) as exc:
+                if self.nc.is_closed:
+                    raise
+                # NATS went away just after the claim: give the partition up; the next
+                # round claims it again (or its lease expires first).
+                self.log(f"partition {k}: could not subscribe ({exc!r}); giving it up for now")
+                h.failed = True
+                return
             async with self._busy:
                 await self._pipeline(h)
-            if not h.handed_over and (await sub.consumer_info()).num_ack_pending:
+            if pending:
                 # A dead owner's batch is in flight: let it come back first. (A worker that
                 # releases a partition hands its unprocessed messages back at once.)
                 self.log(f"partition {k}: waiting {self.topo.ack_wait:g} s for redeliveries")
@@ -209,7 +231,8 @@ class Worker:
         finally:
             h.done.set()
             if sub is not None and not self.nc.is_closed:
-                await sub.unsubscribe()
+                with contextlib.suppress(nats.errors.Error, TimeoutError):
+                    await sub.unsubscribe()
 
     def _start(self, k: int, claim: Claim, usable_until: float) -> None:
         h = _Held(k, claim.revision, usable_until, claim.handed_over)
@@ -225,11 +248,18 @@ class Worker:
 
     async def _release(self, h: _Held) -> None:
         """Finish the partition's batch in progress, then give the lease up."""
+        import nats.errors
+
         h.stopping = True
         await h.done.wait()
         self.held.pop(h.number, None)
-        if await self.table.release(h.number, h.revision):
-            self.log(f"released partition {h.number}")
+        try:
+            if await self.table.release(h.number, h.revision):
+                self.log(f"released partition {h.number}")
+        except (nats.errors.Error, TimeoutError) as exc:
+            # Not released: the lease expires by itself within its time-to-live.
+            self.log(f"partition {h.number}: could not release its lease ({exc!r}); it "
+                     f"expires within {self.table.ttl:g} s")  # fmt: skip
 
     # -- rounds --------------------------------------------------------------------------
 
@@ -260,9 +290,12 @@ class Worker:
 
     def _expire(self) -> None:
         """Stop the partitions whose leases could not be renewed in time."""
+        why = "its lease could not be renewed in time"
+        if is_down(self.nc):
+            why += " (NATS unreachable); it is claimed again once NATS is back"
         for h in list(self.held.values()):
             if not self.usable(h) and not h.stopping:
-                self._drop(h, "its lease could not be renewed in time")
+                self._drop(h, why)
 
     async def run(self, stop: asyncio.Event | None = None, idle_exit: float | None = None) -> Stats:
         """Work until ``stop`` is set (or, with ``idle_exit``, until it has held its fair share
@@ -274,22 +307,31 @@ class Worker:
         try:
             while not stop.is_set():
                 began = self._loop.time()
-                try:
-                    await self.round()
-                except (nats.errors.Error, TimeoutError) as exc:
-                    if self.nc.is_closed:
-                        raise ConfigError(
-                            f"lost the connection to NATS ({exc})",
-                            hint="check that nats-server is running, then start the worker "
-                            "again; its partitions are taken over by the others meanwhile",
-                        ) from None
-                    self.log(f"lease round failed, retrying: {exc!r}")
+                if is_down(self.nc):
+                    # Nothing can be renewed or claimed: the outage is reported by the
+                    # connection; the held partitions stop at their deadlines (below).
+                    self.last_work = began  # waiting for NATS is not being idle
+                else:
+                    try:
+                        await self.round()
+                    except (nats.errors.Error, TimeoutError) as exc:
+                        if self.nc.is_closed:
+                            raise ConfigError(
+                                f"lost the connection to NATS ({exc})",
+                                hint="check that nats-server is running, then start the "
+                                "worker again; its partitions are taken over by the others "
+                                "meanwhile",
+                            ) from None
+                        self.log(f"lease round failed ({exc!r}), retrying in "
+                                 f"{self.timing.renew_every:g} s")  # fmt: skip
                 await self.reload()
                 self._expire()
                 for h in list(self.held.values()):
                     if h.done.is_set() and not h.stopping:  # its loop ended on an error
                         assert h.task is not None
-                        h.task.result()
+                        h.task.result()  # a bug or a database error: raise it
+                        if h.failed:  # a NATS error: hand the partition back
+                            await self._release(h)
                 if idle_exit is not None and self._loop.time() - self.last_work > idle_exit:
                     break
                 wait = self.timing.renew_every - (self._loop.time() - began)
@@ -310,12 +352,21 @@ class Worker:
                 for h in held:
                     if h.pipeline is not None:
                         self.total.alerts.extend(await asyncio.to_thread(h.pipeline.flush))
-        if self.nc.is_closed:
+        if self.nc.is_closed or is_down(self.nc):
+            if held:
+                self.log(f"NATS unreachable: the leases were not released; they expire "
+                         f"within {self.table.ttl:g} s")  # fmt: skip
             return
-        for h in held:
-            self.held.pop(h.number, None)
-            await self.table.release(h.number, h.revision)
-        await self.table.leave(self.id)
+        import nats.errors
+
+        try:
+            for h in held:
+                self.held.pop(h.number, None)
+                await self.table.release(h.number, h.revision)
+            await self.table.leave(self.id)
+        except (nats.errors.Error, TimeoutError) as exc:
+            self.log(f"could not release the leases ({exc!r}); they expire within "
+                     f"{self.table.ttl:g} s")  # fmt: skip
 
 
 async def work(
@@ -336,7 +387,7 @@ async def work(
 ) -> Stats:
     """Connect, then run one :class:`Worker` (see :meth:`Worker.run`)."""
     topo = topo or Topology()
-    nc = await connect(url)
+    nc = await connect(url, log)
     try:
         js = nc.jetstream()
         await ensure_stream(js, topo)
