@@ -252,6 +252,43 @@ def test_a_nats_restart_mid_stream_loses_nothing_and_counts_nothing_twice(
     engine.dispose()
 
 
+def test_stopped_during_an_outage_the_processes_exit_cleanly(
+    own_nats: OwnNats, pg_db_url: str, tmp_path: Path
+) -> None:
+    """SIGTERM while NATS is down: the worker leaves its leases to expire, the publisher
+    gives up the publish it was retrying without saving its cursor; both exit with 0."""
+    engine, _ = setup_db(pg_db_url)
+    engine.dispose()
+    batch, _ = mentions(600)
+    source = FakeJetstream(0, live=True)
+    config = tmp_path / "firewarden.toml"
+    config.write_text(f'[listen.sources.bluesky]\nurl = "{source.url}"\n')
+    env = {**os.environ, "FIREWARDEN_DATABASE_URL": pg_db_url, "PYTHONUNBUFFERED": "1"}
+    env.pop("FIREWARDEN_CONFIG", None)
+    topology = ["--queue", own_nats.url, "--partitions", "4", "--ack-wait", "2"]
+    # A long time-to-live: the worker still holds its leases when it is stopped.
+    worker = Proc(["--config", str(config), "listen", "work", *topology, "--lease-ttl", "60"], env)
+    publisher = Proc(["--config", str(config), "listen", "run", *topology, "--workers", "0"], env)
+    try:
+        publisher.wait_for("listening to bluesky:jetstream")
+        worker.wait_for("claimed partition", 4)
+        own_nats.stop(signal.SIGKILL)
+        source.append(*(event_of(n, m) for n, m in enumerate(batch)))
+        publisher.wait_for("JetStream did not acknowledge")
+        worker.wait_for("unreachable since")
+        assert worker.stop() == 0, worker.output
+        assert publisher.stop() == 0, publisher.output
+    finally:
+        for p in (worker, publisher):
+            p.kill()
+        source.close()
+    assert "NATS unreachable: the leases were not released; they expire within 60 s" in (
+        worker.output
+    )
+    assert "stopped while NATS was unreachable" in publisher.output
+    assert "Traceback" not in worker.output + publisher.output
+
+
 def test_the_outage_messages_say_where_since_when_and_what_to_do() -> None:
     from firewarden.listen.nats_connection import Outage, reachable_message
 

@@ -285,8 +285,8 @@ async def _publish(
     """Publish the sources' mentions until stopped, taking watch edits as they come: the
     publisher matches with the new watches, and the sources whose filters changed are
     replaced (what the old ones delivered is published and their cursors saved first)."""
-    from firewarden.listen.nats_connection import connect
-    from firewarden.listen.nats_queue import Publisher, ensure_stream
+    from firewarden.listen.nats_connection import close, connect
+    from firewarden.listen.nats_queue import Abandoned, Publisher, ensure_stream
     from firewarden.listen.queue import InProcessQueue
     from firewarden.listen.reload import filter_key
     from firewarden.listen.runner import SourceThread, replace_sources, start_sources
@@ -301,7 +301,9 @@ async def _publish(
     try:
         js = nc.jetstream()
         await ensure_stream(js, topo)
-        publisher = Publisher(js, topo, records, reloader.revision or 0, log=log)
+        publisher = Publisher(
+            js, topo, records, reloader.revision or 0, log=log, stopping=stop.is_set
+        )
         key = filter_key([r.watch for r in records])
         q = InProcessQueue()
         threads = start_sources(engine, sources, q, stop)
@@ -321,7 +323,14 @@ async def _publish(
         while not stop.is_set():
             batch = await loop.run_in_executor(None, q.batch, 500, 0.5)
             if batch:
-                await publish(batch)
+                try:
+                    await publish(batch)
+                except Abandoned as exc:
+                    log(
+                        f"stopped while NATS was unreachable: {exc}; their mentions are read "
+                        "again from the sources on the next start (their cursors were not saved)"
+                    )
+                    break
             elif all(t.done.is_set() for t in threads):
                 break
             fresh = await loop.run_in_executor(None, reloader.poll)
@@ -350,7 +359,7 @@ async def _publish(
         stop.set()
         for t in threads:
             t.source.close()
-        await nc.close()
+        await close(nc)
     return stats
 
 

@@ -22,6 +22,7 @@ leases they cannot renew and claim their share again once NATS is back
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -160,3 +161,13 @@ async def connect(url: str, log: Callable[[str], None] | None = None) -> Any:
 def is_down(nc: Any) -> bool:
     """True while the client is not connected (reconnecting, or not connected yet)."""
     return not bool(nc.is_connected)
+
+
+async def close(nc: Any) -> None:
+    """Close the client, also during an outage (where nats-py's ``close`` fails flushing to
+    a connection that is gone): what was not sent is not needed, since nothing is saved or
+    acknowledged before JetStream has confirmed it."""
+    from nats.errors import Error as NatsError
+
+    with contextlib.suppress(OSError, NatsError, TimeoutError):
+        await asyncio.wait_for(nc.close(), FIRST_CONNECT_TIMEOUT)

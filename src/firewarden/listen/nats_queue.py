@@ -129,12 +129,15 @@ class Publisher:
         *,
         log: Callable[[str], None] | None = None,
         retry_wait: float = RECONNECT_WAIT,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         from firewarden.listen.enrich import Enricher
 
         self.js = js
         self.log = log or (lambda _: None)
         self.retry_wait = retry_wait
+        #: Asked between retries: True gives up (:class:`Abandoned`) instead of waiting on.
+        self.stopping = stopping
         self.retried = 0  # messages sent again because their acknowledgement did not come
         self.topo = topo
         self.records: list[WatchRecord] = []
@@ -210,7 +213,18 @@ class Publisher:
                 )
             self.retried += len(failed)
             todo = [m for m, _ in failed]
+            if self.stopping():
+                raise Abandoned(len(todo))
             await asyncio.sleep(self.retry_wait)
+
+
+class Abandoned(Exception):
+    """The publisher was stopped while messages still waited for their acknowledgement:
+    the batch's cursors are not saved, so its mentions are read again on the next start."""
+
+    def __init__(self, unacknowledged: int) -> None:
+        super().__init__(f"{unacknowledged} messages were not acknowledged")
+        self.unacknowledged = unacknowledged
 
 
 def retryable(exc: BaseException) -> bool:

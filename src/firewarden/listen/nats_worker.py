@@ -56,7 +56,7 @@ from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
 from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
 from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, fair_share, plan
-from firewarden.listen.nats_connection import connect, is_down
+from firewarden.listen.nats_connection import close, connect, is_down
 from firewarden.listen.nats_queue import Topology, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
 from firewarden.listen.reload import WatchReloader, diff_watches
@@ -400,4 +400,4 @@ async def work(
             log(f"worker {worker.id}: lease time-to-live {table.ttl:g} s{note}")
         return await worker.run(stop, idle_exit)
     finally:
-        await nc.close()
+        await close(nc)
