@@ -11,6 +11,10 @@ JetStream removes a key that was not written for that long. It holds
   longer matches), released with ``delete(last=revision)`` (a compare and set too: the server
   answers "wrong last sequence", error code 10071, when the lease is no longer ours).
 * ``worker.<id>`` = a heartbeat, written every round; the live workers are the keys present.
+* ``load.p<k>`` = the recent messages per second of partition ``k`` (a decimal number),
+  written every round by its holder; it outlives a release (until the time-to-live), so the
+  next holder and everybody's plan know what the partition weighs
+  (:func:`firewarden.listen.leases.weights`). Workers that predate it ignore it.
 
 Expiry is the stream's ``max_age``: the server removes entries older than the time-to-live
 (leaving no delete marker, as the bucket is created without a marker time-to-live), so a dead
@@ -22,15 +26,18 @@ a stream uses the same timing; delete the bucket (``nats kv rm``) to change it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import socket
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 LEASE = "lease.p"
 WORKER = "worker."
+LOAD = "load.p"
 
 
 def bucket_name(stream: str) -> str:
@@ -55,10 +62,12 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The leases (partition -> worker id) and the live workers, as read in one pass."""
+    """The leases (partition -> worker id), the live workers and the partitions' loads
+    (partition -> messages per second, where reported), as read in one pass."""
 
     holders: dict[int, str]
     live: frozenset[str]
+    loads: dict[int, float] = field(default_factory=dict)
 
 
 class LeaseTable:
@@ -127,6 +136,11 @@ class LeaseTable:
     async def heartbeat(self, worker: str) -> None:
         await self.kv.put(f"{WORKER}{worker}", b"")
 
+    async def report_loads(self, loads: Mapping[int, float]) -> None:
+        """Publish the recent load of the partitions this worker holds."""
+        for k, rate in loads.items():
+            await self.kv.put(f"{LOAD}{k}", f"{rate:.4g}".encode())
+
     async def leave(self, worker: str) -> None:
         """Remove the heartbeat (a worker stopping cleanly): the others rebalance at once."""
         await self.kv.delete(f"{WORKER}{worker}")
@@ -139,6 +153,7 @@ class LeaseTable:
 
         holders: dict[int, str] = {}
         live: set[str] = set()
+        loads: dict[int, float] = {}
         # A watcher on an empty bucket, or one that has delivered every entry, yields None.
         # Its (ephemeral) consumer is removed by the server once the watcher has stopped for
         # ``inactive_threshold`` (five minutes by default: a round's consumers would pile up).
@@ -157,6 +172,9 @@ class LeaseTable:
                     holders[int(entry.key[len(LEASE) :])] = bytes(entry.value).decode()
                 elif entry.key.startswith(WORKER):
                     live.add(entry.key[len(WORKER) :])
+                elif entry.key.startswith(LOAD) and entry.key[len(LOAD) :].isdigit():
+                    with contextlib.suppress(ValueError):
+                        loads[int(entry.key[len(LOAD) :])] = float(bytes(entry.value).decode())
         finally:
             await watcher.stop()
-        return Snapshot(holders, frozenset(live))
+        return Snapshot(holders, frozenset(live), loads)

@@ -1,22 +1,39 @@
 """Who should own which partition: the lease policy of the NATS workers (pure).
 
 Workers hold one lease per partition they process (see :mod:`firewarden.listen.lease_table`
-for where leases live). Every round each worker looks at the leases and at the live workers
-(those with a fresh heartbeat) and asks :func:`plan` what to do:
+for where leases live). Every round each worker looks at the leases, at the live workers
+(those with a fresh heartbeat) and at the recent load of every partition (messages per
+second, measured by its holder and kept in the lease table), and asks :func:`plan` what to
+do. Every worker computes the same target (:func:`assignment`) from the same view and acts
+on its own part of it: it releases what the target gives to others and claims the free
+partitions the target gives to it.
 
-* its **fair share** (:func:`fair_share`) is ``partitions // live`` or one more: the live
-  workers, sorted by id, take the ``partitions % live`` larger shares first, so every worker
-  computes the same shares from the same view and nobody is left without work (a plain
-  ``ceil(partitions / live)`` would let two workers hold all of 4 partitions while a third
-  waits for ever);
-* above its share it releases the partitions it holds beyond the share (the highest first), so
-  a joining worker finds free ones;
-* below its share it claims free partitions, up to its share, starting from a place that
-  depends on its id so that workers starting together do not all race for partition 0.
+* **Weights.** A partition weighs ``IDLE_WEIGHT`` plus its load in units of the mean load
+  per partition (:func:`weights`): a partition with the average traffic weighs 1.1, a quiet
+  one 0.1, a watch ten times busier than the average 10.1. Without any load known (a new
+  stream, a quiet hour) every partition weighs the same and the policy balances counts.
+  A partition whose load nobody has reported weighs as an average one.
+* **Target.** It starts from the leases as they are (partitions stay where they are: no
+  churn for its own sake); the free partitions go, heaviest first, to the least loaded
+  workers; then, while the most loaded worker has a partition whose move to the least
+  loaded one lowers the larger of the two loads, the best such partition moves, but only
+  when the two loads differ by more than the partition's weight plus ``HYSTERESIS`` times
+  the mean weight per partition, plus, when the weights come from measured loads,
+  ``LOAD_TOLERANCE`` (25 %) of the two workers' mean load. That margin is the hysteresis: a
+  move leaves the two loads closer than the margin, so moving back would need the loads to
+  change by more than that first (measured loads wobbling by 20 % move nothing; they are
+  smoothed besides, with a half-life of ``LOAD_HALF_LIFE`` seconds). With equal weights
+  the counts end at most one apart, as the plain count share did; two busy partitions on
+  one worker are split once another worker carries less by more than one of them plus
+  the margin.
+* Claims start from a place that depends on the worker's id, so that workers starting
+  together do not all race for partition 0; each partition is still claimed only by the
+  worker the target names.
 
-A dead worker's leases stay until they expire; then they are free and the survivors, whose
-share grew when the dead worker's heartbeat expired, claim them. Claiming is atomic (a create
-that fails when the lease exists), so two workers never hold the same partition.
+A dead worker's leases stay until they expire (their partitions are neither free nor
+anybody's in the target meanwhile); then they are free and the survivors, whose loads are
+now the whole, claim them. Claiming is atomic (a create that fails when the lease exists),
+so two workers never hold the same partition, whatever their views.
 
 :class:`LeaseTiming` turns the lease time-to-live into the intervals that make this safe: a
 worker renews well before expiry, and stops using a lease it could not renew *before* the
@@ -25,29 +42,98 @@ lease can expire, leaving a guard for the batch it is processing.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Seconds a lease lives without renewal (``listen work --lease-ttl``).
 DEFAULT_LEASE_TTL = 15.0
+#: What a partition without traffic weighs, against 1.0 for the mean load per partition.
+IDLE_WEIGHT = 0.1
+#: The margin a move must beat, in mean partition weights (see the module docstring).
+HYSTERESIS = 0.5
+#: The part of the two workers' mean load a move must beat besides, when loads are known:
+#: measured loads that wobble by up to 20 % move nothing (25 > 20, with a little to spare).
+LOAD_TOLERANCE = 0.25
+#: Seconds after which a change of a partition's rate counts for half (the smoothing).
+LOAD_HALF_LIFE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What a worker does this round."""
+    """What a worker does this round; ``target``: the partitions it should hold (all
+    computed workers agree on; it holds them once it has claimed the free ones)."""
 
     claim: tuple[int, ...] = ()
     release: tuple[int, ...] = ()
+    target: tuple[int, ...] = field(default=(), compare=False)
 
 
 def fair_share(partitions: int, live: Collection[str], me: str) -> int:
-    """How many partitions ``me`` should hold when ``live`` (plus ``me``) are working."""
+    """How many partitions ``me`` holds, by count alone, when ``live`` (plus ``me``) are
+    working and every partition weighs the same: ``partitions // live`` or one more (the
+    workers sorted by id take the larger shares first)."""
     if partitions < 1:
         raise ValueError(f"partitions must be at least 1, not {partitions}")
     workers = sorted({*live, me})
     base, extra = divmod(partitions, len(workers))
     return base + (workers.index(me) < extra)
+
+
+def weights(partitions: int, loads: Mapping[int, float]) -> list[float]:
+    """Each partition's weight from the loads known (see the module docstring)."""
+    if partitions < 1:
+        raise ValueError(f"partitions must be at least 1, not {partitions}")
+    known = {k: v for k, v in loads.items() if 0 <= k < partitions and math.isfinite(v) and v >= 0}
+    total = sum(known.values())
+    if total <= 0:
+        return [1.0] * partitions
+    unit = total / len(known)
+    return [IDLE_WEIGHT + known.get(k, unit) / unit for k in range(partitions)]
+
+
+def assignment(
+    partitions: int,
+    owners: Mapping[int, str],
+    live: Collection[str],
+    weight: list[float],
+    unavailable: Collection[int] = (),
+    tolerance: float = 0.0,
+) -> dict[int, str]:
+    """The target owner of each partition: ``owners`` (partition -> live worker) kept,
+    the free partitions placed, then the moves that balance the loads (module docstring).
+    ``unavailable``: partitions nobody may take yet (leases of dead workers, or being
+    given up); the others not in ``owners`` are free. ``tolerance``: the part of the two
+    workers' mean load a move must beat besides (for measured, hence noisy, weights)."""
+    workers = sorted(set(live))
+    target = {k: w for k, w in owners.items() if w in live and 0 <= k < partitions}
+    load = dict.fromkeys(workers, 0.0)
+    count = dict.fromkeys(workers, 0)
+    for k, w in target.items():
+        load[w] += weight[k]
+        count[w] += 1
+    blocked = set(unavailable)
+    free = [k for k in range(partitions) if k not in target and k not in blocked]
+    for k in sorted(free, key=lambda k: (-weight[k], k)):
+        w = min(workers, key=lambda w: (load[w], count[w], w))
+        target[k] = w
+        load[w] += weight[k]
+        count[w] += 1
+    margin = HYSTERESIS * sum(weight) / partitions
+    for _ in range(partitions * len(workers)):  # every move lowers the larger load: bounded
+        high = max(workers, key=lambda w: (load[w], w))
+        low = min(workers, key=lambda w: (load[w], w))
+        gap = load[high] - load[low]
+        need = margin + tolerance * (load[high] + load[low]) / 2
+        movable = [k for k, w in target.items() if w == high and gap > weight[k] + need]
+        if not movable:
+            break
+        k = min(movable, key=lambda k: (max(load[high] - weight[k], load[low] + weight[k]), -k))
+        target[k] = low
+        load[high] -= weight[k]
+        load[low] += weight[k]
+    return target
 
 
 def plan(
@@ -56,24 +142,44 @@ def plan(
     mine: Collection[int],
     holders: Mapping[int, str],
     live: Collection[str],
+    loads: Mapping[int, float] | None = None,
 ) -> Plan:
     """The partitions ``me`` should claim and release.
 
     ``mine``: the partitions ``me`` holds and means to keep (not the ones it is already
     releasing); ``holders``: partition -> worker id for every lease that exists now;
-    ``live``: ids of the workers with a fresh heartbeat (``me`` counts even if absent).
+    ``live``: ids of the workers with a fresh heartbeat (``me`` counts even if absent);
+    ``loads``: partition -> recent messages per second, where known.
     """
-    share = fair_share(partitions, live, me)
-    held = sorted(mine)
-    if len(held) > share:
-        return Plan(release=tuple(held[share:]))
-    want = share - len(held)
-    if want == 0:
-        return Plan()
+    if partitions < 1:
+        raise ValueError(f"partitions must be at least 1, not {partitions}")
+    workers = {*live, me}
+    owners = {k: w for k, w in holders.items() if w != me and w in workers}
+    owners.update(dict.fromkeys(mine, me))
+    # Leases of dead workers wait for their expiry; my own leases that I am not using
+    # (being released, or dropped unrenewed) are not mine to plan with.
+    unavailable = {k for k in holders if k not in owners}
+    weight = weights(partitions, loads or {})
+    measured = len(set(weight)) > 1  # loads known: the weights are measurements, with noise
+    tolerance = LOAD_TOLERANCE if measured else 0.0
+    target = assignment(partitions, owners, workers, weight, unavailable, tolerance)
+    wanted = {k for k, w in target.items() if w == me}
     start = zlib.crc32(me.encode()) % partitions
     order = [(start + i) % partitions for i in range(partitions)]
-    free = [k for k in order if k not in holders and k not in mine]
-    return Plan(claim=tuple(free[:want]))
+    claim = tuple(k for k in order if k in wanted and k not in holders and k not in mine)
+    release = tuple(sorted(k for k in mine if k not in wanted))
+    return Plan(claim=claim, release=release, target=tuple(sorted(wanted)))
+
+
+def smoothed_rate(
+    previous: float, count: int, seconds: float, half_life: float = LOAD_HALF_LIFE
+) -> float:
+    """A partition's messages per second: ``count`` messages over the last ``seconds``
+    blended into ``previous`` so that older rates count for half after ``half_life``."""
+    if seconds <= 0:
+        return previous
+    keep = math.pow(0.5, seconds / half_life)
+    return previous * keep + (count / seconds) * (1 - keep)
 
 
 @dataclass(frozen=True, slots=True)

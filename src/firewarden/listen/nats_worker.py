@@ -2,8 +2,10 @@
 
 Each worker has a unique id (host, process, random) and runs rounds every ``ttl / 5``
 seconds (:class:`~firewarden.listen.leases.LeaseTiming`): it writes its heartbeat, renews
-its leases, reads the lease table and follows :func:`~firewarden.listen.leases.plan`:
-releases what it holds beyond its fair share, claims free partitions up to it. A partition
+its leases, publishes the recent load of each partition it holds (messages per second,
+smoothed), reads the lease table and follows :func:`~firewarden.listen.leases.plan`:
+releases what the shared target gives to others, claims the free partitions it gives to
+it (shares by load, with hysteresis; by count while no load is known). A partition
 it could not renew is used only until ``2/3 ttl`` after the last successful renewal was
 sent, so it stops pulling before anyone else can claim it.
 
@@ -55,7 +57,7 @@ from sqlalchemy import Engine
 from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
 from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
-from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, fair_share, plan
+from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, plan, smoothed_rate
 from firewarden.listen.nats_connection import close, connect, is_down
 from firewarden.listen.nats_queue import Topology, decode, ensure_stream
 from firewarden.listen.pipeline import Pipeline, Stats
@@ -76,6 +78,9 @@ class _Held:
     task: asyncio.Task[None] | None = None
     stopping: bool = False
     failed: bool = False  # its loop ended on a NATS error (not a bug): released, claimed again
+    received: int = 0  # messages since the last measurement
+    rate: float = 0.0  # recent messages per second (smoothed): the partition's load
+    measured: float = 0.0  # event-loop time of the last measurement
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -225,6 +230,7 @@ class Worker:
                     # Redelivered later and found stored: nothing is counted twice.
                     self.log(f"partition {k}: acknowledgement failed ({exc!r})")
                 self.total.add(stats)
+                h.received += len(msgs)
                 self.last_work = self._loop.time()
                 if self.on_batch is not None:
                     self.on_batch(stats)
@@ -234,8 +240,9 @@ class Worker:
                 with contextlib.suppress(nats.errors.Error, TimeoutError):
                     await sub.unsubscribe()
 
-    def _start(self, k: int, claim: Claim, usable_until: float) -> None:
+    def _start(self, k: int, claim: Claim, usable_until: float, rate: float = 0.0) -> None:
         h = _Held(k, claim.revision, usable_until, claim.handed_over)
+        h.rate, h.measured = rate, self._loop.time()  # the load as its last holder saw it
         h.task = asyncio.create_task(self._serve(h))
         self.held[k] = h
         self.log(f"claimed partition {k}")
@@ -273,18 +280,24 @@ class Worker:
                 self._drop(h, "its lease was lost")
             else:
                 h.revision, h.usable_until = revision, sent + self.timing.usable_for
+        now = self._loop.time()
+        for h in self.held.values():
+            h.rate = smoothed_rate(h.rate, h.received, now - h.measured)
+            h.received, h.measured = 0, now
+        await self.table.report_loads({h.number: h.rate for h in self.held.values()})
         snap = await self.table.snapshot()
         if snap is None:
             return
-        todo = plan(self.topo.partitions, self.id, self.held.keys(), snap.holders, snap.live)
+        loads = {**snap.loads, **{h.number: h.rate for h in self.held.values()}}
+        todo = plan(self.topo.partitions, self.id, self.held.keys(), snap.holders, snap.live, loads)
         for k in todo.release:
             await self._release(self.held[k])
         for k in todo.claim:
             sent = self._loop.time()
             claim = await self.table.claim(k, self.id)
             if claim is not None:
-                self._start(k, claim, sent + self.timing.usable_for)
-        if len(self.held) != fair_share(self.topo.partitions, snap.live, self.id):
+                self._start(k, claim, sent + self.timing.usable_for, loads.get(k, 0.0))
+        if set(self.held) != set(todo.target):
             # Still waiting for partitions (or giving some up): not idle, whatever it pulled.
             self.last_work = self._loop.time()
 
@@ -298,7 +311,7 @@ class Worker:
                 self._drop(h, why)
 
     async def run(self, stop: asyncio.Event | None = None, idle_exit: float | None = None) -> Stats:
-        """Work until ``stop`` is set (or, with ``idle_exit``, until it has held its fair share
+        """Work until ``stop`` is set (or, with ``idle_exit``, until it has held its share
         and processed nothing for that many seconds); then release everything. Returns the
         totals."""
         import nats.errors
