@@ -41,10 +41,9 @@ OUTAGE = 7.0  # longer than a publish's acknowledgement timeout (5 s): publishes
 
 def nats_server_binary() -> str:
     name = os.environ.get("FIREWARDEN_TEST_NATS_SERVER", "nats-server")
-    path = os.environ.get("PATH", "") + os.pathsep + os.pathsep.join(("/usr/sbin", "/sbin"))
-    found = shutil.which(name, path=path)
+    found = shutil.which(name)
     if found is None:
-        message = f"{name} is not installed (set FIREWARDEN_TEST_NATS_SERVER to its path)"
+        message = f"{name} is not on the PATH (install it, or set FIREWARDEN_TEST_NATS_SERVER)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}; CI needs it")
         pytest.skip(message)
