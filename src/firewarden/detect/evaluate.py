@@ -57,7 +57,7 @@ def signals(mentions: list[SimMention], brand: str) -> list[MentionSignal]:
                 m.followers,
                 m.reply_to_brand,
                 author=m.author,
-                terms=content_terms(folded, skip),
+                terms=content_terms(m.text, skip),
                 misconduct=flagged,
             )
         )
