@@ -10,7 +10,8 @@ misconduct signal has nothing to read here. Prints, per airline, how many times 
 became active (an alert a watch would raise, at most once per 12 hours as in the watch
 detector) per week, and on which terms.
 
-    .venv/bin/python benchmarks/airline_terms.py --data ../shared/data/airline-sentiment/tweets-dev.csv
+    .venv/bin/python benchmarks/airline_terms.py \
+        --data ../shared/data/airline-sentiment/tweets-dev.csv
 """
 
 from __future__ import annotations
@@ -42,9 +43,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="tweets CSV (airline sentiment)")
     parser.add_argument("--min-authors", type=int, default=WATCH_TERMS.min_authors)
     parser.add_argument("--threshold", type=float, default=WATCH_TERMS.threshold)
-    parser.add_argument(
-        "--negative-surprise", type=float, default=WATCH_TERMS.negative_surprise
-    )
+    parser.add_argument("--negative-surprise", type=float, default=WATCH_TERMS.negative_surprise)
     args = parser.parse_args()
     config = replace(
         WATCH_TERMS,
@@ -83,7 +82,12 @@ def main() -> None:
         first = signals[0].timestamp
         for b in bucketize(signals, timedelta(minutes=5)):
             r = detector.update(b.start, b.content)
-            if r.active and not was_active and r.hits and (last is None or b.start - last >= COOLDOWN):
+            if (
+                r.active
+                and not was_active
+                and r.hits
+                and (last is None or b.start - last >= COOLDOWN)
+            ):
                 terms = ", ".join(
                     f"{h.term} ({h.authors} in {h.window_minutes / 60:g} h)" for h in r.hits[:4]
                 )
@@ -103,7 +107,8 @@ def main() -> None:
         )
         for when, terms in alerts:
             print(f"  {when:%Y-%m-%d %H:%M}  {terms}")
-    print(f"\nall airlines: {total_alerts} alerts, {total_alerts / total_weeks:.2f} per week per watch")
+    rate = total_alerts / total_weeks
+    print(f"\nall airlines: {total_alerts} alerts, {rate:.2f} per week per watch")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,7 @@ STEP = timedelta(minutes=5)
 
 def feed(flags: dict[int, tuple[int, float]], buckets: int = 4 * 288) -> list[AlertLevel]:
     det = MisconductRate()
-    return [
-        det.update(START + i * STEP, 2, *flags.get(i, (0, 0.0))).level for i in range(buckets)
-    ]
+    return [det.update(START + i * STEP, 2, *flags.get(i, (0, 0.0))).level for i in range(buckets)]
 
 
 def test_one_flagged_mention_is_not_an_alert_two_are() -> None:

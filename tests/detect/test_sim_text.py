@@ -47,14 +47,17 @@ def test_misconduct_storm_is_a_kitchen_video_not_a_reply() -> None:
     storm = [m for m in s.mentions if m.storm]
     spark = min(storm, key=lambda m: m.timestamp)
     assert spark.media == ("video",) and not spark.reply_to_brand
-    replies = sum(m.reply_to_brand for m in storm) / len(storm)
+    replies = sum(1 for m in storm if m.reply_to_brand) / len(storm)
     assert replies < 0.2
-    flagged = [x for x, m in zip(signals(s.mentions, "Acme"), s.mentions, strict=True) if x.misconduct]
-    assert flagged and sum(1 for x in flagged if x.timestamp >= s.onset) > len(flagged) / 2  # type: ignore[operator]
+    flagged = [
+        x for x, m in zip(signals(s.mentions, "Acme"), s.mentions, strict=True) if x.misconduct
+    ]
+    assert s.onset is not None and flagged
+    assert sum(1 for x in flagged if x.timestamp >= s.onset) > len(flagged) / 2
 
 
 def test_post_storm_replies_to_the_brand() -> None:
     s = simulate(SimulationConfig(days=4, onset_day=2, kind="post"), 4)
     storm = [m for m in s.mentions if m.storm]
-    assert sum(m.reply_to_brand for m in storm) / len(storm) > 0.3
+    assert sum(1 for m in storm if m.reply_to_brand) / len(storm) > 0.3
     assert not any(m.media for m in storm)

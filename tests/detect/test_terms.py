@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from firewarden.detect.series import Bucket
 from firewarden.detect.terms import ContentUse, TermBurst, TermConfig
 from firewarden.detect.watch import WatchDetector
-from firewarden.detect.series import Bucket
 
 START = datetime(2026, 1, 5)
 STEP = timedelta(minutes=5)
@@ -99,6 +99,7 @@ def test_watch_detector_explains_the_term() -> None:
     assert terms[0].terms[0] == "boycott"
     assert re.search(
         r"«boycott» by [3-6] authors in [3-6] negative mentions since 2026-01-08 00:00 "
-        r"\(never used before in ", terms[0].summary()
+        r"\(never used before in ",
+        terms[0].summary(),
     )
     assert terms[0].to_dict()["terms"] == ["boycott"]

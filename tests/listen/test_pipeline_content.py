@@ -4,6 +4,7 @@ exactly as an uninterrupted one."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from sqlalchemy import Engine, select
@@ -18,7 +19,6 @@ from firewarden.listen.watch_service import WatchRecord, add_watch
 from firewarden.store.engine import session_factory
 
 from .test_pipeline import run
-
 
 ONSET_DAY = 4
 
@@ -40,10 +40,12 @@ def add(engine: Engine, name: str) -> WatchRecord:
     return rec
 
 
-def stored_alerts(engine: Engine, watch_id: int) -> list[tuple[object, ...]]:
+def stored_alerts(engine: Engine, watch_id: int) -> list[tuple[object, str, str, list[str]]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(ListenAlert.bucket_start, ListenAlert.level, ListenAlert.summary, ListenAlert.data)
+            select(
+                ListenAlert.bucket_start, ListenAlert.level, ListenAlert.summary, ListenAlert.data
+            )
             .where(ListenAlert.watch_id == watch_id)
             .order_by(ListenAlert.bucket_start, ListenAlert.level)
         ).all()
@@ -84,7 +86,7 @@ def test_restart_gives_the_same_decisions_as_an_uninterrupted_run(engine: Engine
         i for i, m in enumerate(ms) if (m.created_at.day, m.created_at.hour) >= (5 + ONSET_DAY, 9)
     )
     cuts = [0, onset + 1, (onset + len(ms)) // 2, len(ms)]
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         worker = Pipeline(engine, [again])
         run(worker, ms[a:b], start=a)
         if b == len(ms):

@@ -80,12 +80,24 @@ POST_WHOM = (
     ("teachers", "教師"), ("farmers", "農家"), ("students", "学生"), ("the elderly", "高齢者"),
     ("single mothers", "シングルマザー"), ("workers", "労働者"),
 )  # fmt: skip
-MIS_WHO = (("part-timer", "バイト"), ("employee", "店員"), ("worker", "従業員"), ("crew member", "アルバイト"))  # fmt: skip
-MIS_WHERE = (("kitchen", "厨房"), ("freezer", "冷凍庫"), ("fridge", "冷蔵庫"), ("sink", "シンク"), ("fryer", "フライヤー"))  # fmt: skip
+MIS_WHO = (
+    ("part-timer", "バイト"),
+    ("employee", "店員"),
+    ("worker", "従業員"),
+    ("crew member", "アルバイト"),
+)
+MIS_WHERE = (
+    ("kitchen", "厨房"),
+    ("freezer", "冷凍庫"),
+    ("fridge", "冷蔵庫"),
+    ("sink", "シンク"),
+    ("fryer", "フライヤー"),
+)
 MIS_WHAT = (
     ("licking the straws", "ストローを舐める"), ("playing with the ice", "氷で遊ぶ"),
     ("throwing the buns", "パンを投げる"), ("stepping on the dough", "生地を踏む"),
-    ("sitting in the sink", "シンクに座る"), ("putting his face in the cream", "クリームに顔を入れる"),
+    ("sitting in the sink", "シンクに座る"),
+    ("putting his face in the cream", "クリームに顔を入れる"),
 )  # fmt: skip
 
 _EN_POS: tuple[str, ...] = (
@@ -146,10 +158,19 @@ _JA_LAUNCH: tuple[str, ...] = (
     "{b}の{n}シーズン始まった #{tag}",
     "{b}の{n}{p}ってどう？",
 )
-_EN_LAUNCH_NEG: tuple[str, ...] = ("The new {n} {p} at {b} is way too sweet", "{b} {n} {p} sold out already?")
+_EN_LAUNCH_NEG: tuple[str, ...] = (
+    "The new {n} {p} at {b} is way too sweet",
+    "{b} {n} {p} sold out already?",
+)
 _JA_LAUNCH_NEG: tuple[str, ...] = ("{b}の{n}{p}甘すぎ", "{b}の{n}{p}もう売り切れ？")
-_EN_JOB: tuple[str, ...] = ("{b} {s} is hiring part-timers! See the kitchen tour video", "A day in the {b} kitchen as a crew member (video)")  # fmt: skip
-_JA_JOB: tuple[str, ...] = ("{b}{s}でバイト募集中、厨房の紹介動画あり", "{b}の厨房スタッフの一日を動画で紹介")
+_EN_JOB: tuple[str, ...] = (
+    "{b} {s} is hiring part-timers! See the kitchen tour video",
+    "A day in the {b} kitchen as a crew member (video)",
+)
+_JA_JOB: tuple[str, ...] = (
+    "{b}{s}でバイト募集中、厨房の紹介動画あり",
+    "{b}の厨房スタッフの一日を動画で紹介",
+)
 _EN_POST: tuple[str, ...] = (
     "Did {b} really post that {w}? Unbelievable",
     "{b} needs to apologise for that {h} {w} right now",
@@ -168,7 +189,10 @@ _JA_POST: tuple[str, ...] = (
     "{b}の{w}、{m}に対して{h}すぎる",
     "{h}な{w}を出す{b}、二度と買わない",
 )
-_EN_POST_NEU: tuple[str, ...] = ("What happened with the {b} {w}?", "Everyone's talking about the {b} {w}, context?")
+_EN_POST_NEU: tuple[str, ...] = (
+    "What happened with the {b} {w}?",
+    "Everyone's talking about the {b} {w}, context?",
+)
 _JA_POST_NEU: tuple[str, ...] = ("{b}の{w}って何があったの？", "{b}の{w}の件、経緯が知りたい")
 _EN_MIS: tuple[str, ...] = (
     "A {b} {who} filmed {what} in the {where} at the {s} store. Disgusting",
@@ -185,7 +209,10 @@ _JA_MIS: tuple[str, ...] = (
     "{b}はこの{where}の動画の件説明して",
     "バイトテロじゃん…{b}{s}の{who}",
 )
-_EN_MIS_NEU: tuple[str, ...] = ("What's the {b} {s} video everyone is sharing?", "Is that {b} {where} video real?")
+_EN_MIS_NEU: tuple[str, ...] = (
+    "What's the {b} {s} video everyone is sharing?",
+    "Is that {b} {where} video real?",
+)
 _JA_MIS_NEU: tuple[str, ...] = ("{b}{s}の動画って本物？", "{b}の{where}の動画って何？")
 
 
@@ -234,7 +261,11 @@ class Voice:
         if launch is not None and rng.random() < launch.share:
             n = self.launch_terms[launch.index]
             neg = sentiment == "negative"
-            pool = (_JA_LAUNCH_NEG if neg else _JA_LAUNCH) if ja else (_EN_LAUNCH_NEG if neg else _EN_LAUNCH)  # fmt: skip
+            pool = (
+                (_JA_LAUNCH_NEG if neg else _JA_LAUNCH)
+                if ja
+                else (_EN_LAUNCH_NEG if neg else _EN_LAUNCH)
+            )
             name = LAUNCH_JA[n] if ja else LAUNCH_EN[n]
             tag = f"{self.brand}{LAUNCH_EN[n].title().replace(' ', '')}"
             return self._fill(rng.choice(pool), ja, n=name, tag=tag), ()
@@ -245,14 +276,25 @@ class Voice:
             if mini is not None and rng.random() < mini.share:
                 topic, store = divmod(mini.index, len(STORES_EN))
             return self._complaint(ja, topic, store), ()
-        pool = (_JA_POS if ja else _EN_POS) if sentiment == "positive" else (_JA_NEU if ja else _EN_NEU)  # fmt: skip
+        pool = (
+            (_JA_POS if ja else _EN_POS)
+            if sentiment == "positive"
+            else (_JA_NEU if ja else _EN_NEU)
+        )
         return self._fill(rng.choice(pool), ja), ()
 
     def _complaint(self, ja: bool, topic: int, store: int) -> str:
         words = COMPLAINTS[topic][1 if ja else 0]
         order = self.rng.sample(words, k=len(words))
         s = (STORES_JA if ja else STORES_EN)[store]
-        return self._fill(self.rng.choice(_JA_NEG if ja else _EN_NEG), ja, s=s, c0=order[0], c1=order[1], c2=order[2])  # fmt: skip
+        return self._fill(
+            self.rng.choice(_JA_NEG if ja else _EN_NEG),
+            ja,
+            s=s,
+            c0=order[0],
+            c1=order[1],
+            c2=order[2],
+        )
 
     def storm(self, ja: bool, sentiment: str, spark: bool) -> tuple[str, tuple[str, ...]]:
         """Text and media of a storm mention."""

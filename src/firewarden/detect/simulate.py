@@ -147,7 +147,9 @@ def _mention(
         roll = rng.random()
         sentiment = "negative" if roll < 0.12 else "positive" if roll < 0.45 else "neutral"
         reply = rng.random() < 0.08
-    rng.randrange(_LEGACY_POOLS["ja" if ja else "en"])  # the phrasing draw of the first simulator (see _LEGACY_POOLS)
+    rng.randrange(
+        _LEGACY_POOLS["ja" if ja else "en"]
+    )  # the phrasing draw of the first simulator (see _LEGACY_POOLS)
     author = f"user{rng.randrange(10**7):07d}"
     followers = _followers(rng)
     if storm:

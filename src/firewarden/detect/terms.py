@@ -12,8 +12,8 @@ term's departure from the watch's own usage.
   negative mentions: a rate per negative mention. A bucket is learned only when it leaves the
   longest window, so a burst is judged against what came before it, and with a weight capped
   at ``learn_cap`` times the usual negative mentions per bucket, so a firestorm's thousands
-  of mentions do not make every ordinary term look rare for a week after it. The vocabulary is capped
-  (``max_terms``; the least recently used term is forgotten and falls back to the prior).
+  of mentions do not make every ordinary term look rare for a week after it. The vocabulary
+  is capped (``max_terms``; the least recently used term is forgotten, back to the prior).
 * **Null.** The gamma-Poisson predictive (as :func:`firewarden.detect.stats.rate_surprise`):
   a term seen ``c`` times counts as ``c + prior_uses`` (a never-seen term is as common as a
   term seen ``prior_uses`` times over the memory), so the tail is a negative binomial that is
@@ -25,13 +25,14 @@ term's departure from the watch's own usage.
   tiny ``E`` and is judged almost by its count alone.
 * **Test.** For each window (``windows_minutes``) and each term used in the newest bucket:
   ``k`` = distinct authors who used it in negative mentions in the window. It counts only if
-  ``k >= min_authors`` and the term is *mostly negative*: at least half of its ``n`` authors in
-  the window, and ``k`` of ``n`` a surprise of at least ``negative_surprise`` under the binomial with the watch's
-  usual share of negative mentions (a launch's new word with a few negative mentions among
-  many happy ones is not a negative term). Score = surprise - log10(terms examined in the window) -
-  log10(windows) (Bonferroni over the terms used in negative mentions of the window and the
-  windows). A score of at least ``threshold`` (after ``warmup_days``) makes the signal active;
-  it stays active for the longest window after the last such term.
+  ``k >= min_authors`` and the term is *mostly negative*: at least half of its ``n`` authors
+  in the window, and ``k`` of ``n`` a surprise of at least ``negative_surprise`` under the
+  binomial with the watch's usual share of negative mentions (a launch's new word with a
+  few negative mentions among many happy ones is not a negative term). Score = surprise -
+  log10(terms examined in the window) - log10(windows) (Bonferroni over the terms used in
+  negative mentions of the window and the windows). A score of at least ``threshold`` (after
+  ``warmup_days``) makes the signal active; it stays active for the longest window after the
+  last such term.
 
 Memory: the learned vocabulary (at most ``max_terms``) plus the mentions of the longest
 window. Per bucket the work is proportional to the term uses entering and leaving windows.
@@ -120,7 +121,7 @@ class TermResult:
 class _Window:
     """The term uses of one window: term -> author -> [negative uses, uses]."""
 
-    __slots__ = ("seconds", "items", "uses", "negative", "num", "den", "phi_t")
+    __slots__ = ("den", "items", "negative", "num", "phi_t", "seconds", "uses")
 
     def __init__(self, minutes: float) -> None:
         self.seconds = minutes * 60.0

@@ -89,4 +89,3 @@ def with_content(
             )
         out.append(b)
     return out
-

@@ -175,9 +175,7 @@ def enrich(m: Mention, facts: TextFacts, *, names_brand: bool) -> Enrichment:
         complaint=complaint,
         topics=facts.topics if complaint else (),
         reach=reach(m),
-        misconduct=looks_like_misconduct(
-            facts.misconduct_groups, m.media, names_brand=names_brand
-        ),
+        misconduct=looks_like_misconduct(facts.misconduct_groups, m.media, names_brand=names_brand),
     )
 
 

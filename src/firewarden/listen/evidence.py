@@ -15,6 +15,7 @@ from firewarden.text.terms import STOP, content_terms, term_filter
 
 __all__ = ["STOP", "WindowMention", "build_evidence", "top_terms"]
 
+
 @dataclass(frozen=True, slots=True)
 class WindowMention:
     """The few facts evidence needs about one mention in the alert's window."""
