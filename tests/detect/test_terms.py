@@ -44,34 +44,34 @@ def run(
 
 
 def test_new_negative_term_by_distinct_authors_alerts_and_is_named() -> None:
-    burst = [ContentUse(f"angry{k}", frozenset({"boycott", "order"}), True) for k in range(5)]
-    hits = run(burst)
-    assert hits, "a never-seen negative term used by five people in two hours"
+    burst = [ContentUse(f"angry{k}", frozenset({"boycott", "order"}), True) for k in range(6)]
+    hits = run(burst, spread=3)
+    assert hits, "a never-seen negative term used by six people in 75 minutes"
     first, terms = hits[0]
     assert "boycott" in terms and "order" not in terms  # "order" is usual for this watch
-    assert 3 * 288 <= first <= 3 * 288 + 4 * 6  # by the third to fifth author
+    assert 3 * 288 <= first <= 3 * 288 + 5 * 3  # by the third to sixth author
 
 
 def test_the_same_burst_by_one_author_does_not_alert() -> None:
     burst = [ContentUse("angry", frozenset({"boycott"}), True) for _ in range(8)]
-    assert run(burst) == []
+    assert run(burst, spread=3) == []
 
 
 def test_the_same_burst_in_happy_mentions_does_not_alert() -> None:
     burst = [ContentUse(f"fan{k}", frozenset({"boycott"}), False) for k in range(8)]
-    assert run(burst) == []
+    assert run(burst, spread=3) == []
 
 
 def test_a_term_usual_for_the_watch_does_not_alert() -> None:
     # "late" is in a third of the ordinary vocabulary's pairs: five more negative uses in
     # two hours are within its usual variation.
-    burst = [ContentUse(f"angry{k}", frozenset({"late"}), True) for k in range(5)]
-    assert run(burst) == []
+    burst = [ContentUse(f"angry{k}", frozenset({"late"}), True) for k in range(6)]
+    assert run(burst, spread=3) == []
 
 
 def test_nothing_before_the_warm_up() -> None:
     burst = [ContentUse(f"angry{k}", frozenset({"boycott"}), True) for k in range(8)]
-    assert run(burst, days=2, at=288) == []
+    assert run(burst, days=2, at=288, spread=3) == []
 
 
 def test_vocabulary_is_bounded() -> None:
@@ -88,7 +88,7 @@ def test_watch_detector_explains_the_term() -> None:
     burst = [ContentUse(f"angry{k}", frozenset({"boycott"}), True) for k in range(6)]
     for i in range(4 * 288):
         uses = ordinary(i)
-        if i >= 3 * 288 and burst and (i - 3 * 288) % 6 == 0:
+        if i >= 3 * 288 and burst and (i - 3 * 288) % 3 == 0:
             uses = (*uses, burst.pop(0))
         neg = sum(u.negative for u in uses)
         d = det.update(Bucket(START + i * STEP, len(uses), neg, 1.5 * neg, 0, uses))

@@ -78,8 +78,9 @@ class TermConfig:
     #: of negative mentions per bucket (plus one): a firestorm's thousands of mentions do not
     #: dilute every ordinary term's rate for a week after it.
     learn_cap: float = 3.0
-    #: Corrected surprise at which the signal becomes active.
-    threshold: float = 3.5
+    #: Corrected surprise at which the signal becomes active (chosen on simulated seeds
+    #: 0-59 from 3.5 / 4.5 / 5.5 / 7 by the false-alarm budget; see docs/detection.md).
+    threshold: float = 4.5
     warmup_days: float = 2.0
     max_terms: int = 20_000
 

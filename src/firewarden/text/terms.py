@@ -110,4 +110,9 @@ def content_terms(text: str, skip: frozenset[str] = STOP) -> frozenset[str]:
     clean = _URL.sub(" ", text)
     words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
     words |= set(_JA_WORD.findall(clean))
-    return frozenset(w for w in words if w and w.lower() not in skip and fold(w).text not in skip)
+    # Lower-case ASCII words are their own folded form; only the others need folding.
+    return frozenset(
+        w
+        for w in words
+        if w and w.lower() not in skip and (w.isascii() or fold(w).text not in skip)
+    )
