@@ -109,14 +109,27 @@ def simulate_group() -> None:
     help="Write counts per bucket of this many minutes instead of mentions "
     "(columns timestamp,value,negative,reach_negative,reply_share).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["post", "misconduct", "mixed"]),
+    default=_SIM.kind,
+    show_default=True,
+    help="The storm's spark: the brand's post, an employee-misconduct video, or either.",
+)
 def firestorm_command(
-    days: int, seed: int, rate: float, out_path: Path | None, fmt: str, bucket_minutes: int | None
+    days: int,
+    seed: int,
+    rate: float,
+    out_path: Path | None,
+    fmt: str,
+    bucket_minutes: int | None,
+    kind: str,
 ) -> None:
     """Generate ordinary traffic with a firestorm (Hawkes cascade, large accounts, news
     pickup). The true onset is printed on standard error."""
     from firewarden.detect.simulate import simulate
 
-    sim = simulate(SimulationConfig(days=days, base_rate=rate), seed=seed)
+    sim = simulate(SimulationConfig(days=days, base_rate=rate, kind=kind), seed=seed)
     out: TextIO
     with out_path.open("w", encoding="utf-8", newline="") if out_path else _stdout() as out:
         if bucket_minutes:
