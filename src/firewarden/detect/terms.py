@@ -120,15 +120,16 @@ class TermResult:
 
 
 class _Window:
-    """The term uses of one window: term -> author -> [negative uses, uses]."""
+    """One window length: its negative mentions, and each term's negative uses in it (the
+    number of terms examined); the terms' uses themselves are kept once, by the detector."""
 
-    __slots__ = ("den", "items", "negative", "num", "phi_t", "seconds", "uses")
+    __slots__ = ("den", "items", "negative", "negative_terms", "num", "phi_t", "seconds")
 
     def __init__(self, minutes: float) -> None:
         self.seconds = minutes * 60.0
-        self.items: deque[tuple[float, datetime, tuple[ContentUse, ...]]] = deque()
-        self.uses: dict[str, dict[str, list[int]]] = {}
+        self.items: deque[tuple[float, tuple[ContentUse, ...]]] = deque()
         self.negative = 0  # negative mentions in the window
+        self.negative_terms: dict[str, int] = {}  # term -> its negative uses in the window
         # Over-dispersion of known terms' counts in this window length (moment sums).
         self.num = 0.0
         self.den = 0.0
@@ -138,35 +139,44 @@ class _Window:
     def phi(self) -> float:
         return max(0.0, self.num / self.den) if self.den > 0.0 else 0.0
 
-    def push(self, t: float, ts: datetime, uses: tuple[ContentUse, ...]) -> None:
-        self.items.append((t, ts, uses))
-        self._apply(uses, 1)
+    def push(self, t: float, negatives: tuple[ContentUse, ...]) -> None:
+        if negatives:
+            self.items.append((t, negatives))
+            self._apply(negatives, 1)
         while self.items and self.items[0][0] <= t - self.seconds:
-            self._apply(self.items.popleft()[2], -1)
+            self._apply(self.items.popleft()[1], -1)
 
-    def _apply(self, uses: tuple[ContentUse, ...], sign: int) -> None:
-        table = self.uses
-        for u in uses:
-            self.negative += sign * u.negative
+    def _apply(self, negatives: tuple[ContentUse, ...], sign: int) -> None:
+        counts = self.negative_terms
+        self.negative += sign * len(negatives)
+        for u in negatives:
             for term in u.terms:
-                by_author = table.get(term)
-                if by_author is None:
-                    by_author = table[term] = {}
-                counts = by_author.get(u.author)
-                if counts is None:
-                    counts = by_author[u.author] = [0, 0]
-                counts[0] += sign * u.negative
-                counts[1] += sign
-                if counts[1] <= 0:
-                    del by_author[u.author]
-                    if not by_author:
-                        del table[term]
+                left = counts.get(term, 0) + sign
+                if left > 0:
+                    counts[term] = left
+                else:
+                    del counts[term]
 
-    def since(self, term: str) -> datetime:
-        for _, ts, uses in self.items:
-            if any(term in u.terms and u.negative for u in uses):
-                return ts
-        return self.items[-1][1]
+
+#: One use of a term: (time, bucket start, author, negative).
+_Use = tuple[float, datetime, str, bool]
+
+
+def _in_window(uses: deque[_Use], since: float) -> tuple[set[str], set[str], int, datetime | None]:
+    """(authors, negative authors, negative uses, first negative bucket) after ``since``."""
+    authors: set[str] = set()
+    negative: set[str] = set()
+    count = 0
+    first = None
+    for t, ts, author, neg in reversed(uses):
+        if t <= since:
+            break
+        authors.add(author)
+        if neg:
+            negative.add(author)
+            count += 1
+            first = ts
+    return authors, negative, count, first
 
 
 class TermBurst:
@@ -176,7 +186,10 @@ class TermBurst:
         self.config = config
         self._windows = [_Window(m) for m in sorted(config.windows_minutes)]
         self._longest = self._windows[-1].seconds
+        # The buckets of the longest window (learned when they leave it) and, per term, its
+        # uses in that window in time order.
         self._pending: deque[tuple[float, tuple[ContentUse, ...]]] = deque()
+        self._uses: dict[str, deque[_Use]] = {}
         # term -> [decayed negative uses, time of that value]; insertion order = recency.
         self._rates: OrderedDict[str, list[float]] = OrderedDict()
         self._exposure = 0.0  # decayed negative mentions learned (weighted)
@@ -252,12 +265,14 @@ class TermBurst:
         s1, s2 = self._s1 * keep, self._s2 * keep * keep
         num = 0.0
         present_e = present_e2 = 0.0
-        for term, by_author in w.uses.items():
+        # Present terms without a negative author contribute e^2 - e here and the same
+        # with the opposite sign below, so only the terms with negative uses are visited.
+        for term in w.negative_terms:
             seen = self.usual(term, t)
             if seen <= 0.0:
                 continue
             e = seen * ratio
-            k = sum(1 for c in by_author.values() if c[0] > 0)
+            k = len(_in_window(self._uses[term], t - w.seconds)[1])
             num += (k - e) ** 2 - e
             present_e += e
             present_e2 += e * e
@@ -275,13 +290,28 @@ class TermBurst:
         if self._first is None:
             self._first = t
         while self._pending and self._pending[0][0] <= t - self._longest:
-            self._learn(*self._pending.popleft())
+            old_t, old = self._pending.popleft()
+            self._learn(old_t, old)
+            for u in old:
+                for term in u.terms:
+                    gone = self._uses[term]
+                    gone.popleft()
+                    if not gone:
+                        del self._uses[term]
         self._pending.append((t, uses))
+        table = self._uses
+        for u in uses:
+            for term in u.terms:
+                kept = table.get(term)
+                if kept is None:
+                    kept = table[term] = deque()
+                kept.append((t, ts, u.author, u.negative))
+        negatives = tuple(u for u in uses if u.negative)
         for w in self._windows:
-            w.push(t, ts, uses)
+            w.push(t, negatives)
         hits: list[TermHit] = []
         if t - self._first >= cfg.warmup_days * _DAY:
-            hits = self._test(t, uses)
+            hits = self._test(t, ts, negatives)
         quiet = self._last_hit is None or t - self._last_hit >= self._longest
         if quiet and not hits:
             # Each window length learns its dispersion once per its own length (no overlap),
@@ -298,9 +328,9 @@ class TermBurst:
         # Held up by the last terms that stood out (a firestorm's terms recur in bursts).
         return TermResult(active, 0.0, self._last_hits if active else ())
 
-    def _test(self, t: float, uses: tuple[ContentUse, ...]) -> list[TermHit]:
+    def _test(self, t: float, ts: datetime, negatives: tuple[ContentUse, ...]) -> list[TermHit]:
         cfg = self.config
-        candidates = {term for u in uses if u.negative for term in u.terms}
+        candidates = {term for u in negatives for term in u.terms}
         if not candidates:
             return []
         exposure = self._exposure_at(t)
@@ -310,22 +340,26 @@ class TermBurst:
         for w in self._windows:
             if w.negative <= 0:
                 continue
-            examined = sum(1 for a in w.uses.values() if any(c[0] > 0 for c in a.values()))
-            correction = math.log10(max(examined, 1)) + n_windows
+            correction = math.log10(max(len(w.negative_terms), 1)) + n_windows
             for term in candidates:
-                by_author = w.uses.get(term)
-                if by_author is None or len(by_author) < cfg.min_authors:
-                    continue
-                k = sum(1 for c in by_author.values() if c[0] > 0)
-                if k < cfg.min_authors:
-                    continue
-                n = len(by_author)
-                if 2 * k < n or binomial_upper_surprise(k, n, share) < cfg.negative_surprise:
+                # Negative uses bound the negative authors, so a term whose negative uses are
+                # not surprising is dropped unscanned (most terms, and every common one).
+                uses = w.negative_terms.get(term, 0)
+                if uses < cfg.min_authors:
                     continue
                 seen = self.usual(term, t)
                 prior = seen + cfg.prior_uses
                 mean = prior * w.negative / max(exposure, 1e-9)
                 variance = mean + mean * mean * (1.0 / prior + w.phi)
+                if negbin_upper_surprise(uses, mean, variance) - correction < cfg.threshold:
+                    continue
+                authors, negative, count, first = _in_window(self._uses[term], t - w.seconds)
+                k = len(negative)
+                if k < cfg.min_authors:
+                    continue
+                n = len(authors)
+                if 2 * k < n or binomial_upper_surprise(k, n, share) < cfg.negative_surprise:
+                    continue
                 score = negbin_upper_surprise(k, mean, variance) - correction
                 if score < cfg.threshold:
                     continue
@@ -334,10 +368,10 @@ class TermBurst:
                     best[term] = TermHit(
                         term=term,
                         authors=k,
-                        mentions=sum(c[0] for c in by_author.values()),
-                        usual=prior * w.negative / max(exposure, 1e-9),
+                        mentions=count,
+                        usual=mean,
                         seen=seen,
-                        since=w.since(term),
+                        since=first or ts,
                         window_minutes=w.seconds / 60.0,
                         score=score,
                     )
