@@ -77,6 +77,8 @@ def test_what_rose_in_words() -> None:
     assert "rose to 48 against about 0 expected" in what_rose(from_nothing)
     drop = {**rise, "series": "volume", "direction": "drop", "observed": 1, "ratio": 0.2}
     assert what_rose(drop).startswith("Mentions fell to 1 against about 6 expected")
+    terms = {**rise, "series": "terms", "note": "emerging negative terms: «boycott» by 4"}
+    assert what_rose(terms) == "Emerging negative terms: «boycott» by 4"
 
 
 def test_chart_summary_names_totals_peak_and_alerts() -> None:

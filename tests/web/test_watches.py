@@ -284,3 +284,31 @@ def test_pipeline_alert_from_a_simulated_firestorm_shows_up(
     detail = client.api("GET", f"/alerts/{alerts[0]['id']}").json()
     posts = detail["evidence"]["top_posts"]
     assert posts and all(p["url"].startswith("https://social.example/") for p in posts)
+
+
+def test_alert_page_names_emerging_terms_and_misconduct(
+    client_for: Clients, seeded: Seeded, world: World
+) -> None:
+    """The content signals' evidence: the terms that stood out and what they say."""
+    from firewarden.detect.types import AlertLevel, Decision, Explanation
+    from firewarden.listen.alerts import record_alert
+    from firewarden.store.engine import make_engine
+
+    at = world.clock.advance(minutes=30) - WIDTH
+    note = "emerging negative terms: «boycott» by 4 authors in 5 negative mentions since x"
+    terms = Explanation("terms", "rise", 4, 0.05, at, AlertLevel.WATCH, 4.2,
+                        terms=("boycott", "sexist"), note=note)  # fmt: skip
+    flagged = Explanation("misconduct", "rise", 2, 0.01, at, AlertLevel.WATCH, 3.9,
+                          note="2 mentions look like employee-misconduct content")  # fmt: skip
+    engine = make_engine(world.url)
+    with engine.begin() as conn:
+        alert_id = record_alert(conn, watch_id=seeded.watch_a, org_id=world.org_a,
+                                decision=Decision(at, AlertLevel.WATCH, 4.2, True, terms),
+                                explanations=[terms, flagged], evidence={})  # fmt: skip
+    engine.dispose()
+    page = client_for("viewer").get(f"/alerts/{alert_id}")
+    words = text_of(page.text)
+    assert "Emerging negative terms: «boycott» by 4 authors in 5 negative mentions" in words
+    assert "boycott" in words and "sexist" in words
+    assert "2 mentions look like employee-misconduct content" in words
+    assert "employee-misconduct content" in words

@@ -109,14 +109,27 @@ def simulate_group() -> None:
     help="Write counts per bucket of this many minutes instead of mentions "
     "(columns timestamp,value,negative,reach_negative,reply_share).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["post", "misconduct", "mixed"]),
+    default=_SIM.kind,
+    show_default=True,
+    help="The storm's spark: the brand's post, an employee-misconduct video, or either.",
+)
 def firestorm_command(
-    days: int, seed: int, rate: float, out_path: Path | None, fmt: str, bucket_minutes: int | None
+    days: int,
+    seed: int,
+    rate: float,
+    out_path: Path | None,
+    fmt: str,
+    bucket_minutes: int | None,
+    kind: str,
 ) -> None:
     """Generate ordinary traffic with a firestorm (Hawkes cascade, large accounts, news
     pickup). The true onset is printed on standard error."""
     from firewarden.detect.simulate import simulate
 
-    sim = simulate(SimulationConfig(days=days, base_rate=rate), seed=seed)
+    sim = simulate(SimulationConfig(days=days, base_rate=rate, kind=kind), seed=seed)
     out: TextIO
     with out_path.open("w", encoding="utf-8", newline="") if out_path else _stdout() as out:
         if bucket_minutes:
@@ -233,6 +246,20 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     show_default=True,
     help="Include the multi-window scan for sustained small excesses.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["post", "misconduct", "mixed"]),
+    default=_SIM.kind,
+    show_default=True,
+    help="The storm's spark: the brand's post, an employee-misconduct video, or either "
+    "per seed (the count process is the same).",
+)
+@click.option(
+    "--content/--no-content",
+    default=True,
+    show_default=True,
+    help="Include the content signals (emerging terms, misconduct content).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def evaluate_command(
     runs: int,
@@ -243,11 +270,13 @@ def evaluate_command(
     news_rate: float,
     simmer_rate: float,
     scan: bool,
+    kind: str,
+    content: bool,
     fmt: str,
 ) -> None:
     """Median time from onset to first alert, and false alarms per week of ordinary traffic,
     over seeded simulations (seeds N..N+runs-1, N from --seed-start)."""
-    from firewarden.detect.evaluate import evaluate
+    from firewarden.detect.evaluate import NO_CONTENT, Content, evaluate
     from firewarden.detect.scan import WATCH_SCAN
 
     sim = SimulationConfig(
@@ -256,8 +285,15 @@ def evaluate_command(
         branching=branching,
         news_rate=news_rate,
         simmer_rate=simmer_rate,
+        kind=kind,
     )
-    result = evaluate(runs, sim, first_seed=seed_start, scan=WATCH_SCAN if scan else None)
+    result = evaluate(
+        runs,
+        sim,
+        first_seed=seed_start,
+        scan=WATCH_SCAN if scan else None,
+        content=Content() if content else NO_CONTENT,
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return

@@ -1,6 +1,10 @@
 """Measuring the watch detector on simulated firestorms: time to detect, false alarms.
 
 Each run simulates a stream with one firestorm, buckets it, and feeds the watch detector.
+The content signals read the simulated texts as the listening pipeline would: content terms
+without the brand's name (:func:`firewarden.text.terms.content_terms`) and the enrichment's
+misconduct sign (video/image + words of two groups, naming the brand); the negative flag is
+the simulator's sentiment label.
 An alert before the onset is a false alarm in ordinary traffic; the first alert at or after
 it is the detection (its delay from the onset is the time to detect).
 """
@@ -13,10 +17,51 @@ from datetime import timedelta
 from typing import Any
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
+from firewarden.detect.misconduct import WATCH_MISCONDUCT, MisconductConfig
 from firewarden.detect.scan import WATCH_SCAN, ScanConfig
 from firewarden.detect.series import MentionSignal, bucketize
-from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.detect.simulate import SimMention, SimulationConfig, simulate
+from firewarden.detect.terms import WATCH_TERMS, TermConfig
 from firewarden.detect.watch import WatchDetector
+from firewarden.text.normalize import fold
+from firewarden.text.terms import content_terms, term_filter
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Which content signals run (None turns one off)."""
+
+    terms: TermConfig | None = WATCH_TERMS
+    misconduct: MisconductConfig | None = WATCH_MISCONDUCT
+
+
+NO_CONTENT = Content(None, None)
+
+
+def signals(mentions: list[SimMention], brand: str) -> list[MentionSignal]:
+    """The simulated mentions as the series and the content signals read them."""
+    from firewarden.listen.enrich import looks_like_misconduct, misconduct_groups
+
+    skip = term_filter((brand,))
+    brand_folded = fold(brand).text.lower()
+    out = []
+    for m in mentions:
+        folded = fold(m.text).text
+        flagged = bool(m.media) and looks_like_misconduct(
+            misconduct_groups(folded), m.media, names_brand=brand_folded in folded.lower()
+        )
+        out.append(
+            MentionSignal(
+                m.timestamp,
+                m.sentiment == "negative",
+                m.followers,
+                m.reply_to_brand,
+                author=m.author,
+                terms=content_terms(m.text, skip),
+                misconduct=flagged,
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +106,23 @@ def run_once(
     bucket: timedelta = timedelta(minutes=5),
     config: DetectorConfig = WATCH_CONFIG,
     scan: ScanConfig | None = WATCH_SCAN,
+    content: Content = Content(),
 ) -> RunResult:
     """Simulate one stream and measure the watch detector on it."""
     s = simulate(sim, seed=seed)
-    signals = (
-        MentionSignal(m.timestamp, m.sentiment == "negative", m.followers, m.reply_to_brand)
-        for m in s.mentions
+    read = (
+        signals(s.mentions, sim.brand)
+        if content.terms or content.misconduct
+        else [
+            MentionSignal(m.timestamp, m.sentiment == "negative", m.followers, m.reply_to_brand)
+            for m in s.mentions
+        ]
     )
-    detector = WatchDetector(config, scan)
+    detector = WatchDetector(config, scan, terms=content.terms, misconduct=content.misconduct)
     false_alarms = 0
     delay: float | None = None
     level = ""
-    for b in bucketize(signals, bucket, until=s.end):
+    for b in bucketize(read, bucket, until=s.end):
         d = detector.update(b)
         if not d.alert:
             continue
@@ -93,12 +143,13 @@ def evaluate(
     config: DetectorConfig = WATCH_CONFIG,
     first_seed: int = 0,
     scan: ScanConfig | None = WATCH_SCAN,
+    content: Content = Content(),
 ) -> EvaluationResult:
     """Run ``runs`` seeded simulations (seeds ``first_seed``...) and collect the figures
-    (``scan`` None: without the multi-window scan)."""
+    (``scan`` None: without the multi-window scan; ``content``: which content signals)."""
     sim = sim or SimulationConfig()
     return EvaluationResult(
-        tuple(run_once(first_seed + i, sim, bucket, config, scan) for i in range(runs))
+        tuple(run_once(first_seed + i, sim, bucket, config, scan, content) for i in range(runs))
     )
 
 

@@ -9,6 +9,11 @@ A watch (a brand, a campaign, a person) yields mentions; per bucket the pipeline
 * ``reply_share``: the share of mentions that are replies or quotes aimed at the brand's
   own posts (a pile-on under the brand's post is how a firestorm usually starts).
 
+Besides the counts, a bucket carries what its mentions say for the content signals: each
+mention's author, content terms and negative flag (:class:`~firewarden.detect.terms.ContentUse`,
+for the emerging-term detector), and the count and reach-weighted count of mentions flagged
+as employee-misconduct content.
+
 :func:`bucketize` turns a time-ordered stream of mentions into consecutive buckets
 (empty buckets included: a quiet hour is data too) in one pass.
 """
@@ -19,6 +24,8 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from firewarden.detect.terms import ContentUse
 
 SERIES_NAMES: tuple[str, ...] = ("volume", "negative", "reach_negative", "reply_share")
 
@@ -31,6 +38,10 @@ class MentionSignal:
     negative: bool = False
     followers: int = 0
     reply_to_brand: bool = False
+    #: Content, for the content signals (empty: the mention says nothing they can use).
+    author: str = ""
+    terms: frozenset[str] = frozenset()
+    misconduct: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,9 @@ class Bucket:
     negative: int = 0
     reach_negative: float = 0.0
     replies_to_brand: int = 0
+    content: tuple[ContentUse, ...] = ()
+    misconduct: int = 0
+    reach_misconduct: float = 0.0
 
     @property
     def reply_share(self) -> float:
@@ -81,8 +95,9 @@ def bucketize(
     Raises ValueError if a mention is earlier than the bucket already closed.
     """
     current: datetime | None = None
-    volume = negative = replies = 0
-    reach = 0.0
+    volume = negative = replies = flagged = 0
+    reach = flagged_reach = 0.0
+    content: list[ContentUse] = []
     for m in mentions:
         start = floor_time(m.timestamp, width)
         if current is None:
@@ -90,18 +105,26 @@ def bucketize(
         if start < current:
             raise ValueError(f"mention at {m.timestamp} is out of order")
         while current < start:
-            yield Bucket(current, volume, negative, reach, replies)
-            volume = negative = replies = 0
-            reach = 0.0
+            yield Bucket(
+                current, volume, negative, reach, replies, tuple(content), flagged, flagged_reach
+            )
+            volume = negative = replies = flagged = 0
+            reach = flagged_reach = 0.0
+            content = []
             current += width
         volume += 1
         replies += m.reply_to_brand
         if m.negative:
             negative += 1
             reach += reach_weight(m.followers)
+        if m.terms:
+            content.append(ContentUse(m.author, m.terms, m.negative))
+        if m.misconduct:
+            flagged += 1
+            flagged_reach += reach_weight(m.followers)
     if current is None:
         return
-    yield Bucket(current, volume, negative, reach, replies)
+    yield Bucket(current, volume, negative, reach, replies, tuple(content), flagged, flagged_reach)
     current += width
     while until is not None and current < until:
         yield Bucket(current)

@@ -6,6 +6,10 @@ self-exciting cascade (a Hawkes process): every mention triggers on average ``br
 further mentions after exponential delays, and authors with many followers trigger more
 (a repost by a large account widens the audience). Some hours later the news picks the story
 up: an exogenous burst that decays. The cascade is subcritical, so it burns out.
+What the mentions say (varied ordinary vocabulary, benign bursts, storm wording, and the
+storm's kind: the brand's post, or an employee-misconduct video) is written by
+:mod:`firewarden.detect.sim_text` with its own random source, so the count process does not
+depend on it.
 Optionally (``simmer_rate``, off by default) more people find the post on their own before
 the news, each starting a cascade: a firestorm that simmers for hours.
 
@@ -19,32 +23,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-_EN_ORDINARY = (
-    "Just tried the new {product} from {brand}, pretty good",
-    "Anyone know when {brand} opens on Sunday?",
-    "{brand} customer service sorted my order quickly, thanks",
-    "Meh, the {product} from {brand} was a bit bland today",
-    "Loving the {product} from {brand} this season",
-)
-_JA_ORDINARY = (
-    "{brand}の新しい{product}おいしかった",
-    "{brand}って日曜日何時から開いてる？",
-    "{brand}のサポート対応が早くて助かった",
-    "今日の{brand}の{product}はちょっと微妙だった",
-)
-_EN_STORM = (
-    "Did {brand} really post that? Unbelievable",
-    "{brand} needs to apologise for that tweet right now",
-    "Boycott {brand}. That post was disgusting",
-    "Wow {brand}, read the room",
-    "Screenshot before {brand} deletes it",
-)
-_JA_STORM = (
-    "{brand}の投稿ひどすぎる、最低",
-    "{brand}は謝罪すべき",
-    "{brand}炎上してる…消される前にスクショ",
-    "これはアウトでしょ、{brand}",
-)
+from firewarden.detect.sim_text import Voice
+
+#: How many phrasings the first simulator had per pool (English/Japanese, ordinary/storm).
+#: The count process still draws a phrasing index from them, so that its random sequence -
+#: and so the timing of every mention - is the same as before the texts became varied; the
+#: words themselves come from :class:`firewarden.detect.sim_text.Voice`.
+_LEGACY_POOLS = {"en": 5, "ja": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +55,10 @@ class SimulationConfig:
     max_storm: int = 50_000
     brand: str = "Acme"
     japanese_share: float = 0.4
+    #: ``post`` (the brand's post offends; people reply to it), ``misconduct`` (a part-time
+    #: worker's kitchen video, reposted; few replies to the brand) or ``mixed`` (either, per
+    #: seed). The count process is the same for all.
+    kind: str = "post"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +71,7 @@ class SimMention:
     sentiment: str  # negative, neutral, positive
     reply_to_brand: bool
     storm: bool  # ground truth: part of the firestorm
+    media: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -93,6 +83,7 @@ class SimMention:
             "sentiment": self.sentiment,
             "reply_to_brand": self.reply_to_brand,
             "storm": self.storm,
+            "media": list(self.media),
         }
 
 
@@ -136,24 +127,37 @@ def _offspring_mean(cfg: SimulationConfig, followers: int) -> float:
     return min(cfg.branching * (1.0 + 0.8 * boost), 6.0)
 
 
-def _mention(rng: random.Random, cfg: SimulationConfig, ts: datetime, storm: bool) -> SimMention:
+def _mention(
+    rng: random.Random,
+    cfg: SimulationConfig,
+    ts: datetime,
+    storm: bool,
+    voice: Voice,
+    spark: bool = False,
+) -> SimMention:
     ja = rng.random() < cfg.japanese_share
     if storm:
         sentiment = "negative" if rng.random() < 0.75 else "neutral"
-        pool = _JA_STORM if ja else _EN_STORM
-        if sentiment == "neutral":
-            pool = _JA_ORDINARY if ja else _EN_ORDINARY
-        reply = rng.random() < 0.45
+        draw = rng.random()
+        # Misconduct content is reposted and quoted, rarely answered under the brand's posts.
+        reply = draw < (0.1 if voice.kind == "misconduct" else 0.45) and not (
+            spark and voice.kind == "misconduct"
+        )
     else:
         roll = rng.random()
         sentiment = "negative" if roll < 0.12 else "positive" if roll < 0.45 else "neutral"
-        pool = _JA_ORDINARY if ja else _EN_ORDINARY
         reply = rng.random() < 0.08
-    product = "ラテ" if ja else "latte"
-    text = rng.choice(pool).format(brand=cfg.brand, product=product)
+    rng.randrange(
+        _LEGACY_POOLS["ja" if ja else "en"]
+    )  # the phrasing draw of the first simulator (see _LEGACY_POOLS)
     author = f"user{rng.randrange(10**7):07d}"
+    followers = _followers(rng)
+    if storm:
+        text, media = voice.storm(ja, sentiment, spark)
+    else:
+        text, media = voice.ordinary(ts, ja, sentiment)
     return SimMention(
-        ts, author, _followers(rng), text, "ja" if ja else "en", sentiment, reply, storm
+        ts, author, followers, text, "ja" if ja else "en", sentiment, reply, storm, media
     )
 
 
@@ -161,13 +165,14 @@ def simulate(cfg: SimulationConfig, seed: int = 0) -> Simulation:
     """Generate the stream (time-ordered mentions) and its true onset."""
     rng = random.Random(seed)
     end = cfg.start + timedelta(days=cfg.days)
+    voice = Voice(seed, cfg.brand, cfg.start, end, cfg.kind)
     mentions: list[SimMention] = []
     minute = timedelta(minutes=1)
     t = cfg.start
     while t < end:
         for _ in range(poisson(rng, cfg.base_rate / 60.0 * rhythm(t))):
             ts = t + timedelta(seconds=rng.random() * 60.0)
-            mentions.append(_mention(rng, cfg, ts, storm=False))
+            mentions.append(_mention(rng, cfg, ts, False, voice))
         t += minute
     onset = None
     if cfg.storm and cfg.days >= 1:
@@ -176,20 +181,22 @@ def simulate(cfg: SimulationConfig, seed: int = 0) -> Simulation:
             day = rng.randrange(max(0, cfg.days - max(1, cfg.days // 3)), cfg.days)
         hour = cfg.onset_hour if cfg.onset_hour is not None else rng.uniform(8.0, 20.0)
         onset = cfg.start + timedelta(days=day, hours=hour)
-        mentions.extend(m for m in _storm(rng, cfg, onset) if m.timestamp < end)
+        mentions.extend(m for m in _storm(rng, cfg, onset, voice) if m.timestamp < end)
     mentions.sort(key=lambda m: m.timestamp)
     return Simulation(cfg.start, end, onset, mentions)
 
 
-def _storm(rng: random.Random, cfg: SimulationConfig, onset: datetime) -> list[SimMention]:
+def _storm(
+    rng: random.Random, cfg: SimulationConfig, onset: datetime, voice: Voice
+) -> list[SimMention]:
     """The spark, its cascade, and the news pickup with its own cascades."""
-    seeds = [_mention(rng, cfg, onset, storm=True)]
+    seeds = [_mention(rng, cfg, onset, True, voice, spark=True)]
     news_at = onset + timedelta(hours=rng.uniform(*cfg.news_delay_hours))
     if cfg.simmer_rate > 0:
         # Independent discoveries before the news (a Poisson process of new cascades).
         t = onset + timedelta(hours=rng.expovariate(cfg.simmer_rate))
         while t < news_at:
-            seeds.append(_mention(rng, cfg, t, True))
+            seeds.append(_mention(rng, cfg, t, True, voice))
             t += timedelta(hours=rng.expovariate(cfg.simmer_rate))
     # News pickup: an exogenous burst with exponentially decaying rate (thinned per minute).
     t = news_at
@@ -197,7 +204,8 @@ def _storm(rng: random.Random, cfg: SimulationConfig, onset: datetime) -> list[S
         hours = (t - news_at).total_seconds() / 3600.0
         lam = cfg.news_rate / 60.0 * math.exp(-hours / cfg.news_decay_hours)
         for _ in range(poisson(rng, lam)):
-            seeds.append(_mention(rng, cfg, t + timedelta(seconds=rng.random() * 60), True))
+            at = t + timedelta(seconds=rng.random() * 60)
+            seeds.append(_mention(rng, cfg, at, True, voice))
         t += timedelta(minutes=1)
     out: list[SimMention] = []
     frontier = seeds
@@ -207,6 +215,7 @@ def _storm(rng: random.Random, cfg: SimulationConfig, onset: datetime) -> list[S
         for parent in frontier:
             for _ in range(poisson(rng, _offspring_mean(cfg, parent.followers))):
                 delay = rng.expovariate(1.0 / cfg.delay_minutes)
-                nxt.append(_mention(rng, cfg, parent.timestamp + timedelta(minutes=delay), True))
+                at = parent.timestamp + timedelta(minutes=delay)
+                nxt.append(_mention(rng, cfg, at, True, voice))
         frontier = nxt
     return out[: cfg.max_storm]

@@ -118,3 +118,21 @@ def binomial_upper_surprise(k: int, n: int, p: float) -> float:
         i += 1
     log_p = log_pk + math.log(total)
     return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))
+
+
+def rate_surprise(k: int, uses: float, exposure: float, window: float) -> float:
+    """``-log10 P(K >= k)`` for a count K in a window of ``window`` units (mentions, say)
+    when the thing was seen ``uses`` times (prior pseudo-count included) in ``exposure``
+    units before: the gamma-Poisson predictive, a negative binomial with size ``uses``.
+
+    A thing seen once in 5,000 mentions can turn up twice in the next 20 without much
+    surprise if ``uses`` is small (the rate itself is uncertain); the same count for a thing
+    seen a hundred times is judged by its well-known rate.
+    """
+    if k <= 0 or window <= 0.0:
+        return 0.0
+    exposure = max(exposure, 1e-9)
+    uses = max(uses, 1e-9)
+    q = window / (exposure + window)
+    mean = uses * q / (1.0 - q)
+    return negbin_upper_surprise(k, mean, mean / (1.0 - q))

@@ -74,6 +74,10 @@ class Explanation:
     #: For a rise summed over a window (the multi-window scan), the window's length;
     #: ``observed`` and ``expected`` are then sums over it.
     window_minutes: float | None = None
+    #: Content signals: the terms that stood out, and a sentence saying what they show
+    #: (which replaces the generic one in :meth:`summary`).
+    terms: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -82,6 +86,8 @@ class Explanation:
 
     def summary(self) -> str:
         """One plain sentence for the PR team."""
+        if self.note:
+            return f"{self.note}; level {self.level.label}"
         ratio = self.ratio
         how = f" ({ratio:.1f}x)" if ratio is not None and self.direction == "rise" else ""
         what = "unusual pattern" if self.direction == "pattern" else self.direction
@@ -104,6 +110,8 @@ class Explanation:
             "level": self.level.label,
             "surprise": self.surprise,
             "window_minutes": self.window_minutes,
+            "terms": list(self.terms),
+            "note": self.note,
             "summary": self.summary(),
             "evidence": self.evidence.to_dict(),
         }

@@ -8,6 +8,11 @@ watches the counts of negative mentions and of replies aimed at the brand for a 
 small excess (the first hours of a firestorm, before any single bucket is striking). The
 scan can raise the watch to ``watch``, at most once per ``cooldown`` buckets after any alert
 of the watch; ``warning`` and ``crisis`` come from the per-bucket detectors only.
+
+Two content signals read what the mentions say: emerging terms
+(:mod:`firewarden.detect.terms`: a term suddenly used by several authors in negative
+mentions) raise the watch to ``watch`` like the scan, and employee-misconduct content
+(:mod:`firewarden.detect.misconduct`) raises ``watch`` and escalates with its reach.
 """
 
 from __future__ import annotations
@@ -15,8 +20,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig, SeriesDetector
+from firewarden.detect.misconduct import (
+    WATCH_MISCONDUCT,
+    MisconductConfig,
+    MisconductRate,
+    MisconductResult,
+)
 from firewarden.detect.scan import WATCH_SCAN, CountScan, ScanConfig, ScanResult
 from firewarden.detect.series import SERIES_NAMES, Bucket
+from firewarden.detect.terms import WATCH_TERMS, TermBurst, TermConfig, TermResult, describe
 from firewarden.detect.types import AlertLevel, Decision, Explanation
 
 #: The counts the scan watches: series name -> how to read it from a bucket.
@@ -30,11 +42,17 @@ def _scan_count(bucket: Bucket, name: str) -> float:
 class WatchDetector:
     """Feeds each bucket's four series to their detectors; ``update`` per bucket.
 
-    ``scan`` configures the multi-window scan (None turns it off).
+    ``scan`` configures the multi-window scan, ``terms`` the emerging-term detector and
+    ``misconduct`` the misconduct-content detector (None turns each off).
     """
 
     def __init__(
-        self, config: DetectorConfig = WATCH_CONFIG, scan: ScanConfig | None = WATCH_SCAN
+        self,
+        config: DetectorConfig = WATCH_CONFIG,
+        scan: ScanConfig | None = WATCH_SCAN,
+        *,
+        terms: TermConfig | None = WATCH_TERMS,
+        misconduct: MisconductConfig | None = WATCH_MISCONDUCT,
     ) -> None:
         # The reply share is a proportion, not a count.
         share = replace(config, counts=False)
@@ -43,6 +61,8 @@ class WatchDetector:
             for name in SERIES_NAMES
         }
         self.scans = {name: CountScan(scan) for name in SCAN_SERIES} if scan else {}
+        self.terms = TermBurst(terms) if terms else None
+        self.misconduct = MisconductRate(misconduct) if misconduct else None
         self._cooldown = config.cooldown
         self._n = 0
         self._last_alert = -(10**9)
@@ -79,9 +99,19 @@ class WatchDetector:
             name: scan.update(bucket.start, _scan_count(bucket, name))
             for name, scan in self.scans.items()
         }
+        term = self.terms.update(bucket.start, bucket.content) if self.terms else None
+        flagged = (
+            self.misconduct.update(
+                bucket.start, bucket.volume, bucket.misconduct, bucket.reach_misconduct / unit
+            )
+            if self.misconduct
+            else None
+        )
         level = max(d.level for d in decisions)
-        if any(r.active for r in scans.values()):
+        if any(r.active for r in scans.values()) or (term is not None and term.active):
             level = max(level, AlertLevel.WATCH)
+        if flagged is not None:
+            level = max(level, flagged.level)
         score = max(d.score for d in decisions)
         alert = level > self._level
         self._level = level
@@ -98,6 +128,13 @@ class WatchDetector:
             ]
             if ranked or self._n - self._last_alert > self._cooldown:
                 ranked += [self._explain(name, r) for name, r in scans.items() if r.active]
+                if term is not None and term.active and term.hits:
+                    ranked.append(_explain_terms(term))
+                if flagged is not None and flagged.level == AlertLevel.WATCH:
+                    ranked.append(_explain_misconduct(flagged))
+            if flagged is not None and flagged.level > AlertLevel.WATCH:
+                # Reach escalates misconduct content like any other series' escalation.
+                ranked.append(_explain_misconduct(flagged))
             ranked.sort(key=lambda e: e.surprise, reverse=True)
             self._last_explanations = tuple(ranked)
             if ranked:
@@ -118,3 +155,42 @@ class WatchDetector:
             surprise=result.score,
             window_minutes=minutes,
         )
+
+
+def _explain_terms(result: TermResult) -> Explanation:
+    lead = result.hits[0]
+    return Explanation(
+        series="terms",
+        direction="rise",
+        observed=float(lead.authors),
+        expected=lead.usual,
+        since=min(h.since for h in result.hits),
+        level=AlertLevel.WATCH,
+        surprise=max(h.score for h in result.hits),
+        window_minutes=lead.window_minutes,
+        terms=tuple(h.term for h in result.hits),
+        note=describe(result.hits),
+    )
+
+
+def _explain_misconduct(result: MisconductResult) -> Explanation:
+    assert result.since is not None
+    n = result.flagged
+    what = "mention looks" if n == 1 else "mentions look"
+    note = (
+        f"{n} {what} like employee-misconduct content (video/image + kitchen/part-timer "
+        f"words) since {result.since:%Y-%m-%d %H:%M}, with the reach of about "
+        f"{result.reach:.3g} typical mentions (usually about {result.expected:.2g} such "
+        f"mentions in that time)"
+    )
+    return Explanation(
+        series="misconduct",
+        direction="rise",
+        observed=float(n),
+        expected=result.expected,
+        since=result.since,
+        level=result.level,
+        surprise=result.score,
+        window_minutes=result.window_minutes,
+        note=note,
+    )

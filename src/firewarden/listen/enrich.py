@@ -148,8 +148,19 @@ def text_facts(text: str, language: str = "") -> TextFacts:
         offensive=offensive(folded, lang),
         topics=tuple(_groups(_TOPIC_RE, _TOPIC_OF, f)),
         complaint_cue=_CUE_RE.search(f) is not None,
-        misconduct_groups=len(_groups(_MIS_RE, _MIS_OF, f)),
+        misconduct_groups=misconduct_groups(f),
     )
+
+
+def misconduct_groups(folded_text: str) -> int:
+    """How many of the groups people / place / act a folded text has words of."""
+    return len(_groups(_MIS_RE, _MIS_OF, folded_text))
+
+
+def looks_like_misconduct(groups: int, media: Iterable[str], *, names_brand: bool) -> bool:
+    """The misconduct sign: names the brand, carries an image or video, and has words of
+    at least two of the groups."""
+    return names_brand and groups >= 2 and any(k in ("image", "video") for k in media)
 
 
 def enrich(m: Mention, facts: TextFacts, *, names_brand: bool) -> Enrichment:
@@ -157,7 +168,6 @@ def enrich(m: Mention, facts: TextFacts, *, names_brand: bool) -> Enrichment:
     product name is in the text (the misconduct sign needs it)."""
     negative = facts.sentiment == "negative" or facts.offensive
     complaint = negative and bool(facts.topics or facts.complaint_cue)
-    visual = any(k in ("image", "video") for k in m.media)
     return Enrichment(
         language=facts.language,
         sentiment=facts.sentiment,
@@ -165,7 +175,7 @@ def enrich(m: Mention, facts: TextFacts, *, names_brand: bool) -> Enrichment:
         complaint=complaint,
         topics=facts.topics if complaint else (),
         reach=reach(m),
-        misconduct=names_brand and visual and facts.misconduct_groups >= 2,
+        misconduct=looks_like_misconduct(facts.misconduct_groups, m.media, names_brand=names_brand),
     )
 
 

@@ -7,92 +7,13 @@ common function words; Japanese contributes runs of kanji or katakana (content w
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from firewarden.text.normalize import fold
+from firewarden.text.terms import STOP, content_terms, term_filter
 
-_EN_WORD = re.compile(r"[a-z][a-z'-]{2,}")
-_JA_WORD = re.compile(r"[\u4e00-\u9fff\u3005]{2,}|[\u30a0-\u30ff]{3,}")
-_URL = re.compile(r"https?://\S+|@\w+")
-STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "that",
-        "this",
-        "with",
-        "from",
-        "have",
-        "has",
-        "had",
-        "was",
-        "were",
-        "are",
-        "you",
-        "your",
-        "our",
-        "not",
-        "but",
-        "they",
-        "them",
-        "their",
-        "what",
-        "when",
-        "will",
-        "just",
-        "all",
-        "about",
-        "out",
-        "can",
-        "could",
-        "would",
-        "should",
-        "there",
-        "been",
-        "its",
-        "it's",
-        "i'm",
-        "don't",
-        "who",
-        "how",
-        "why",
-        "into",
-        "than",
-        "then",
-        "too",
-        "very",
-        "really",
-        "did",
-        "does",
-        "doing",
-        "get",
-        "got",
-        "new",
-        "one",
-        "more",
-        "some",
-        "any",
-        "today",
-        "now",
-        "via",
-        "amp",
-        "rt",
-        "here",
-        "still",
-        "after",
-        "before",
-        "over",
-        "only",
-        "also",
-        "even",
-        "much",
-        "many",
-    ]
-)
+__all__ = ["STOP", "WindowMention", "build_evidence", "top_terms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +29,10 @@ class WindowMention:
 
 def top_terms(texts: Iterable[str], exclude: Iterable[str] = (), n: int = 8) -> list[str]:
     """The ``n`` words found in the most texts (each text counts a word once)."""
-    skip = {fold(e).text.lower() for e in exclude} | STOP
+    skip = term_filter(exclude)
     counts: Counter[str] = Counter()
     for text in texts:
-        clean = _URL.sub(" ", text)
-        words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
-        words |= set(_JA_WORD.findall(clean))
-        counts.update(w for w in words if w and w.lower() not in skip and fold(w).text not in skip)
+        counts.update(content_terms(text, skip))
     return [w for w, c in counts.most_common(n) if c > 1] or [w for w, _ in counts.most_common(3)]
 
 

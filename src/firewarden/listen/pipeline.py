@@ -6,8 +6,10 @@ matches them to the watches, enriches them, and stores the batch in one transact
 delivered). Counting happens in the database buckets; the detectors (one
 :class:`~firewarden.detect.watch.WatchDetector` per watch, up-only) read a bucket when it
 closes: when a later mention arrives for the watch (event time), or when the wall clock has
-passed it (:meth:`Pipeline.tick`, for live streams). On start the detectors are rebuilt from
-the stored buckets, so a restarted (or another) worker carries on where the last one stopped.
+passed it (:meth:`Pipeline.tick`, for live streams), with what the bucket's stored mentions
+say attached for the content signals (:mod:`firewarden.listen.content`: authors, content
+terms, misconduct flags). On start the detectors are rebuilt from the stored buckets and
+mentions, so a restarted (or another) worker carries on where the last one stopped.
 
 :meth:`Pipeline.set_watches` swaps the watch set while running (between batches): a watch
 whose id stays keeps its detector and series and matches with its new terms from the next
@@ -25,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
 from firewarden.detect.series import Bucket, floor_time
@@ -39,6 +41,7 @@ from firewarden.listen.alerts import (
     record_alert,
     set_notified,
 )
+from firewarden.listen.content import load_content, skip_terms, with_content
 from firewarden.listen.enrich import Enricher, enrich
 from firewarden.listen.evidence import WindowMention, build_evidence
 from firewarden.listen.mention import Mention
@@ -155,7 +158,7 @@ class Pipeline:
                 stored = load_buckets(conn, st.record.id, last - history, last)
                 if stored:
                     st.next_start = stored[0].start
-                    *quiet, final = self._fill(stored, stored[0].start, last)
+                    *quiet, final = self._filled(conn, st, stored, stored[0].start, last)
                     for b in quiet:
                         st.detector.update(b)
                     self._decide(st, final)
@@ -171,14 +174,32 @@ class Pipeline:
             t += self.width
         return out
 
+    def _filled(
+        self,
+        conn: Connection,
+        st: _WatchState,
+        stored: list[Bucket],
+        start: dt.datetime,
+        until: dt.datetime,
+    ) -> list[Bucket]:
+        """:meth:`_fill`, with what the stored mentions say attached (content signals)."""
+        buckets = self._fill(stored, start, until)
+        if not stored or (st.detector.terms is None and st.detector.misconduct is None):
+            return buckets
+        content = load_content(
+            conn, st.record.id, start, until, self.width, skip_terms(st.record.watch)
+        )
+        return with_content(buckets, content)
+
     def _close(self, st: _WatchState, upto: dt.datetime) -> list[RaisedAlert]:
         """Feed the watch's buckets before ``upto`` to its detector."""
         if st.next_start is None or st.next_start >= upto:
             return []
         with self._reader.connect() as conn:
             stored = load_buckets(conn, st.record.id, st.next_start, upto)
+            buckets = self._filled(conn, st, stored, st.next_start, upto)
         raised = []
-        for b in self._fill(stored, st.next_start, upto):
+        for b in buckets:
             alert = self._decide(st, b)
             if alert is not None:
                 raised.append(alert)

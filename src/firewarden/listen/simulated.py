@@ -60,4 +60,5 @@ def to_mentions(
             reply_to_author=handle if s.reply_to_brand else "",
             likes=rng.randrange(max(2, s.followers // 50)) if engaged else 0,
             reposts=rng.randrange(max(2, s.followers // 500)) if engaged else 0,
+            media=s.media,
         )

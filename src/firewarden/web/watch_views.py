@@ -24,6 +24,9 @@ SERIES_WORDS = {
     "negative": "negative mentions",
     "reach_negative": "reach of negative mentions",
     "reply_share": "share of replies to the brand's posts",
+    "replies_to_brand": "replies to the brand's posts",
+    "terms": "emerging negative terms",
+    "misconduct": "employee-misconduct content",
 }
 BUCKET_WORDS = {"5m": "5 minutes", "15m": "15 minutes", "1h": "hour", "6h": "6 hours", "1d": "day"}
 #: How many alerts a watch page lists.
@@ -47,7 +50,11 @@ def _number(series: str, value: float) -> str:
 
 
 def what_rose(e: dict[str, Any]) -> str:
-    """One line for people: what rose, by how much over the expected level, since when."""
+    """One line for people: what rose, by how much over the expected level, since when.
+    The content signals (emerging terms, misconduct content) carry their own sentence."""
+    note = str(e.get("note") or "")
+    if note:
+        return note[:1].upper() + note[1:]
     series = str(e.get("series", ""))
     words = SERIES_WORDS.get(series, series)
     observed, expected = float(e.get("observed", 0)), float(e.get("expected", 0))

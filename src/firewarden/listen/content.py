@@ -1,0 +1,91 @@
+"""What a watch's stored mentions say, per bucket, for the detector's content signals.
+
+The counts of a bucket are stored (``listen_buckets``); the content signals also need each
+mention's author, content terms and negative flag, and the misconduct flags with their
+reach. Those are read back from the stored mentions of the watch (``listen_mentions`` joined
+to ``listen_mention_watches``), so a restarted worker, or another one claiming the watch,
+rebuilds the content signals' state from the same rows an uninterrupted run saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Connection, select
+
+from firewarden.detect.series import Bucket, floor_time, reach_weight
+from firewarden.detect.terms import ContentUse
+from firewarden.listen.store import LINKS, MENTIONS
+from firewarden.listen.watches import Watch
+from firewarden.store.types import utc
+from firewarden.text.terms import content_terms, term_filter
+
+
+@dataclass(slots=True)
+class BucketContent:
+    uses: list[ContentUse] = field(default_factory=list)
+    flagged: int = 0
+    flagged_reach: float = 0.0
+
+
+def skip_terms(watch: Watch) -> frozenset[str]:
+    """The words the term signal ignores for this watch: its names and handles."""
+    return term_filter((*watch.keywords, *watch.handles))
+
+
+def load_content(
+    conn: Connection,
+    watch_id: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    width: dt.timedelta,
+    skip: frozenset[str],
+) -> dict[dt.datetime, BucketContent]:
+    """The content of the watch's stored mentions in ``[since, until)``, per bucket start."""
+    m, link = MENTIONS.c, LINKS.c
+    q = (
+        select(
+            link.created_at,
+            m.author_id,
+            m.author_handle,
+            m.text,
+            link.negative,
+            m.misconduct,
+            m.followers,
+        )
+        .join_from(
+            LINKS, MENTIONS, (m.platform == link.platform) & (m.platform_id == link.platform_id)
+        )
+        .where(link.watch_id == watch_id, link.created_at >= since, link.created_at < until)
+        .order_by(link.created_at, link.platform, link.platform_id)
+    )
+    out: dict[dt.datetime, BucketContent] = {}
+    for created, author_id, handle, text, negative, misconduct, followers in conn.execute(q):
+        start = floor_time(utc(created), width)
+        slot = out.get(start)
+        if slot is None:
+            slot = out[start] = BucketContent()
+        terms = content_terms(text, skip)
+        if terms:
+            slot.uses.append(ContentUse(author_id or handle, terms, bool(negative)))
+        if misconduct:
+            slot.flagged += 1
+            slot.flagged_reach += reach_weight(followers)
+    return out
+
+
+def with_content(
+    buckets: Iterable[Bucket], content: dict[dt.datetime, BucketContent]
+) -> list[Bucket]:
+    """The buckets with their content attached (buckets without stored mentions unchanged)."""
+    out = []
+    for b in buckets:
+        c = content.get(b.start)
+        if c is not None:
+            b = replace(
+                b, content=tuple(c.uses), misconduct=c.flagged, reach_misconduct=c.flagged_reach
+            )
+        out.append(b)
+    return out
