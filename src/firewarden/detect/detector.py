@@ -26,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from firewarden.detect.art import ResonanceNovelty
 from firewarden.detect.baseline import Baseline, alpha, season_slot
 from firewarden.detect.coarse import CoarseScale, coarse_config
 from firewarden.detect.context import ContextNovelty, NovelPatterns
@@ -107,6 +108,16 @@ class DetectorConfig:
     #: and do not start the main cooldown. Slow changes and denser spikes stand out once
     #: the noise is averaged. Chosen on the NAB dev half.
     coarse: int = 16
+    #: New shapes (see :mod:`firewarden.detect.art`; direction ``both`` only): Fuzzy ART
+    #: over windows of ``art_window`` values, each the extreme of a block of ``art_step``
+    #: points, the range learned from the first ``art_learn`` points. A window that founds
+    #: a new cluster with confidence at least ``art_alert`` alerts like a novel pattern
+    #: (sharing its gap). Off unless it earns its place on NAB (see docs/detection.md).
+    art: bool = True
+    art_step: int = 4
+    art_window: int = 8
+    art_learn: int = 600
+    art_alert: float = 0.4
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -124,6 +135,7 @@ WATCH_CONFIG = DetectorConfig(
     rarity=False,
     context=False,
     coarse=0,
+    art=False,
 )
 
 
@@ -181,6 +193,11 @@ class SeriesDetector:
                 self._a_cal,
             )
             if cfg.context and generic
+            else None
+        )
+        self._art = (
+            ResonanceNovelty(cfg.art_step, cfg.art_window, cfg.art_learn)
+            if cfg.art and generic
             else None
         )
         self._last_novel = -(10**9)
@@ -327,6 +344,19 @@ class SeriesDetector:
                 # No episode is opened: the values are ordinary, so the baseline keeps
                 # learning and a real departure soon after still alerts.
                 # Nor does it silence a departure that follows (different evidence).
+                alert = novel = True
+                shown = max(self._level, AlertLevel.WATCH)
+                self._last_novel = self._n
+        if self._art is not None:
+            confidence = self._art.update(x)
+            if (
+                confidence > 0.0
+                and confidence >= cfg.art_alert
+                and not alert
+                and self._n - max(self._last_alert, self._last_novel) > cfg.rare_gap
+            ):
+                # A window shaped like none seen so far (it founds a new cluster): like a
+                # novel pattern, worth a watch, opening no episode and sharing its gap.
                 alert = novel = True
                 shown = max(self._level, AlertLevel.WATCH)
                 self._last_novel = self._n
