@@ -58,6 +58,8 @@ class ResonanceNovelty:
         "_hi",
         "_hist",
         "_hist_n",
+        "_last_sim",
+        "_last_ub",
         "_last_used",
         "_learn",
         "_learned",
@@ -137,6 +139,8 @@ class ResonanceNovelty:
         self._sim_sum = 0.0
         self._sim_n = 0
         self._learned = False
+        self._last_sim = 0.0
+        self._last_ub = 1.0
 
     @property
     def learn(self) -> int:
@@ -189,29 +193,55 @@ class ResonanceNovelty:
         block.append(x)
         if len(block) < self._step:
             return 0.0
-        mean = sum(block) / len(block)
-        top, bottom = max(block), min(block)
+        value = self._represent(block)
         block.clear()
-        span = self._range_span
-        if max(top - mean, mean - bottom) >= self._spike * span:
-            value = top if top - mean >= mean - bottom else bottom
-        else:
-            value = mean
         return self._downsampled(value)
 
-    def _downsampled(self, value: float) -> float:
+    def _represent(self, block: list[float]) -> float:
+        """A block's value: the extreme that departs more from its mean (a spike
+        survives), or the mean when neither departs by ``spike`` of the range."""
+        mean = sum(block) / len(block)
+        top, bottom = max(block), min(block)
+        if max(top - mean, mean - bottom) >= self._spike * self._range_span:
+            return top if top - mean >= mean - bottom else bottom
+        return mean
+
+    def _level(self, value: float) -> int:
         y = min(1.0, max(0.0, (value - self._range_lo) / self._range_span))
-        levels = self._levels
-        level = round(y * levels)
-        self._remember_level(level)
-        if abs(level - self._median) <= self._chomp * levels:
+        return round(y * self._levels)
+
+    def _chomped(self, level: int) -> float:
+        if abs(level - self._median) <= self._chomp * self._levels:
             level = self._median
+        return level / self._levels
+
+    def _downsampled(self, value: float) -> float:
+        level = self._level(value)
+        self._remember_level(level)
         values = self._values
-        values.append(level / levels)
+        values.append(self._chomped(level))
         self._n_ds += 1
         if len(values) < self.window:
             return 0.0
         return self._classify(_features(list(values)))
+
+    def familiar(self, margin: float = 0.0) -> bool:
+        """Whether the window ending at the latest point resonates with a shape seen
+        before: its best match reaches the upper vigilance plus ``margin`` (False while
+        learning). Between block ends the block so far stands for the current block;
+        nothing is learned, so asking never changes later decisions."""
+        if not self._learned or len(self._values) < self.window:
+            return False
+        if not self._block:
+            return self._last_sim >= self._last_ub + margin
+        values = list(self._values)[1:]
+        values.append(self._chomped(self._level(self._represent(self._block))))
+        f = _features(values)
+        dim = len(f)
+        best = 0.0
+        for lo, hi in zip(self._lo, self._hi, strict=True):
+            best = max(best, 1.0 - (sum(map(max, hi, f)) - sum(map(min, lo, f))) / dim)
+        return best >= self._rho_ub + margin
 
     def _remember_level(self, level: int) -> None:
         """A running median of the levels (a histogram, so memory is ``levels`` ints)."""
@@ -251,6 +281,7 @@ class ResonanceNovelty:
                     resonate, resonate_choice = k, choice
             elif sim >= rho_lb and choice > near_choice:
                 near, near_choice = k, choice
+        self._last_sim, self._last_ub = best_sim, rho_ub
         score = 0.0
         if resonate >= 0:
             lo, hi = self._lo[resonate], self._hi[resonate]

@@ -118,6 +118,8 @@ class DetectorConfig:
     art_window: int = 8
     art_learn: int = 600
     art_alert: float = 0.4
+    art_veto: bool = True
+    art_veto_margin: float = 0.01
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -349,6 +351,8 @@ class SeriesDetector:
                 self._last_novel = self._n
         if self._art is not None:
             confidence = self._art.update(x)
+            if cfg.art_veto and alert and not novel and self._art.familiar(cfg.art_veto_margin):
+                alert = False
             if (
                 confidence > 0.0
                 and confidence >= cfg.art_alert
