@@ -12,18 +12,18 @@ Hampton's entry to the Numenta Anomaly Benchmark); the code is our own.
    departs by ``spike`` of the learned range.
 2. **Normalising.** The value range is learned from the first ``learn`` points (with a
    margin); values are mapped to [0, 1] within it (clipped), rounded to ``levels`` levels,
-   and a value within ``chomp`` of the running median level is set to it (small noise
-   around the usual level is no shape).
+   and a value within ``chomp`` of the running median level (of all levels so far, kept as
+   a histogram) is set to it: small noise around the usual level is no shape.
 3. **Features.** The last ``window`` downsampled values (``window`` a power of two) and
    their Haar coefficients (the mean and the differences at each scale), all in [0, 1].
 4. **Fuzzy ART** with complement coding: a category is a box in feature space; a window's
    match with a category is one minus the mean side of the box grown to include it (so a
-   wide box matches nothing well), its choice the overlap over the box's
-   complement-coded size. Dual vigilance (as in DVFA): a window
-   whose best choice matches at least ``rho_ub`` resonates and the box grows to include
-   it; one that matches some category at least ``rho_lb`` becomes a new box of that
-   category's cluster; otherwise it founds a new cluster: a *new shape*.
-5. **Vigilance adapts.** After the range is learned, the learning windows are replayed
+   wide box matches nothing well), its choice the overlap over the box's complement-coded
+   size. Dual vigilance (as in DVFA): a window whose best choice matches at least
+   ``rho_ub`` resonates and the box grows to include it; one that matches some category at
+   least ``rho_lb`` becomes a new box of that category's cluster; otherwise it founds a
+   new cluster: a *new shape*.
+5. **Vigilance adapts.** After the range is learned, the learning points are replayed
    with vigilance ``rho0``, and both bounds start at the mean best match of the second
    half of them (the series' own typical similarity). Every half learning period the
    upper bound follows the mean best match so far (at most ``rho_max``) and the lower
@@ -33,6 +33,10 @@ Hampton's entry to the Numenta Anomaly Benchmark); the code is our own.
    bounds its match is, relative to the room left below a perfect match:
    ``(1 - w) * (rho_ub - s) / (1 - s) + w * (rho_lb - s) / (1 - s)`` (``w`` = 0.65),
    at most 1; every other window scores 0.
+7. **Familiar shapes.** :meth:`ResonanceNovelty.familiar` asks, without learning,
+   whether the window ending at the latest point (the block so far standing for the
+   current block) resonates with a known box: the series has produced this shape, at
+   this level, before (one more of its recurring spikes).
 
 Everything is online (a point's score depends only on the points up to it) and memory is
 bounded: at most ``capacity`` boxes (the least recently resonating is forgotten first),
@@ -66,7 +70,6 @@ class ResonanceNovelty:
         "_levels",
         "_lo",
         "_median",
-        "_n_ds",
         "_pending",
         "_range_lo",
         "_range_span",
@@ -132,7 +135,6 @@ class ResonanceNovelty:
         self._last_used: list[int] = []
         self._clusters = 0
         self._t = 0  # windows seen
-        self._n_ds = 0  # downsampled values seen
         self._rho_lb = self._rho_ub = rho0
         self._warm = max(2, self._learn // self._step - window + 1)  # windows in learning
         self._recent: deque[float] = deque(maxlen=self._warm)
@@ -220,7 +222,6 @@ class ResonanceNovelty:
         self._remember_level(level)
         values = self._values
         values.append(self._chomped(level))
-        self._n_ds += 1
         if len(values) < self.window:
             return 0.0
         return self._classify(_features(list(values)))
