@@ -5,7 +5,9 @@ is the honest figure. The split is deterministic: within each category, files ar
 the SHA-1 of their relative path and alternately assigned to dev and check (so every category
 is in both halves).
 
-Run: .venv/bin/python benchmarks/nab_split.py [--nab DIR]   (default: ../shared/data/nab)
+Run: .venv/bin/python benchmarks/nab_split.py [--nab DIR] [--sets dev]
+(default: ../shared/data/nab, every set; ``--sets dev`` while tuning, so the held-out half
+is not looked at by accident, and scores only the dev files)
 """
 
 from __future__ import annotations
@@ -41,9 +43,14 @@ def split(names: list[str]) -> dict[str, str]:
     return out
 
 
-def table(result: NabResult) -> list[tuple[str, str, float, int, int, int]]:
-    """Rows (set, profile, score, detected, windows, false positives)."""
-    halves = split(list(next(iter(result.files.values()))))
+SETS = ("dev", "check", "whole", "realTweets")
+
+
+def table(
+    result: NabResult, halves: dict[str, str], sets: tuple[str, ...] = SETS
+) -> list[tuple[str, str, float, int, int, int]]:
+    """Rows (set, profile, score, detected, windows, false positives); ``halves`` is the
+    split of the whole corpus (files not in ``result`` are left out)."""
     rows = []
     for label, keep in (
         ("dev", lambda n: halves[n] == "dev"),
@@ -51,8 +58,13 @@ def table(result: NabResult) -> list[tuple[str, str, float, int, int, int]]:
         ("whole", lambda n: True),
         ("realTweets", lambda n: n.startswith("realTweets/")),
     ):
+        if label not in sets:
+            continue
         for profile in PROFILES:
-            s = summarise([sc for n, sc in result.files[profile].items() if keep(n)])
+            scores = [sc for n, sc in result.files[profile].items() if keep(n)]
+            if not scores:
+                continue
+            s = summarise(scores)
             rows.append((label, profile, s.score, s.detected, s.windows, s.false_positives))
     return rows
 
@@ -60,16 +72,22 @@ def table(result: NabResult) -> list[tuple[str, str, float, int, int, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nab", type=Path, default=DEFAULT_NAB)
+    parser.add_argument(
+        "--sets", nargs="+", choices=SETS, default=list(SETS), help="which rows to print"
+    )
     args = parser.parse_args()
+    sets = tuple(args.sets)
     windows = load_windows(args.nab / "labels" / "combined_windows.json")
-    result = evaluate_corpus(args.nab / "data", windows, product_alerts())
     halves = split(list(windows))
+    if sets == ("dev",):
+        windows = {n: w for n, w in windows.items() if halves[n] == "dev"}
+    result = evaluate_corpus(args.nab / "data", windows, product_alerts())
     for half in ("dev", "check"):
         names = sorted(n for n, h in halves.items() if h == half)
         print(f"{half} ({len(names)} files): {' '.join(names)}\n")
     print("| set | profile | score | windows found | false positives |")
     print("| --- | --- | --- | --- | --- |")
-    for label, profile, score, found, total, fps in table(result):
+    for label, profile, score, found, total, fps in table(result, halves, sets):
         print(f"| {label} | {profile} | {score:.1f} | {found} / {total} | {fps} |")
 
 
