@@ -402,8 +402,11 @@ def test_a_watch_added_while_running_counts_what_the_publisher_routed_to_it(
             publisher = Publisher(js, topo, records, 0)
             publisher.set_watches(everything, revision)
             await publisher.publish([Envelope(m) for m in batch])
-            wanted = sum("did" in m.text for m in batch)
-            while link_counts(engine, everything).get("did", 0) < wanted:
+            wanted = {**expected, "did": sum("did" in m.text for m in batch)}
+            # Wait for every watch (partitions are claimed one by one), not only "did".
+            while any(
+                link_counts(engine, everything).get(name, 0) < n for name, n in wanted.items()
+            ):
                 assert time.monotonic() < deadline and not running.done(), running
                 await asyncio.sleep(0.1)
             stop.set()
@@ -412,7 +415,10 @@ def test_a_watch_added_while_running_counts_what_the_publisher_routed_to_it(
         finally:
             await nc.close()
 
-    counts = asyncio.run(scenario())
+    try:
+        counts = asyncio.run(scenario())
+    finally:
+        engine.dispose()
     assert reloader.revision is not None and reloader.revision >= 1
     assert counts["did"] == sum("did" in m.text for m in batch) > 0
     # The other watches were counted once each, as before the edit.
