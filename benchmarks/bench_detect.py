@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 
-from firewarden.detect.art import ResonanceNovelty
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig, SeriesDetector
 from firewarden.detect.series import Bucket
 from firewarden.detect.watch import WatchDetector
@@ -21,26 +19,13 @@ def main(n: int = 100_000) -> None:
     t0 = datetime(2026, 1, 5)
     times = [t0 + timedelta(minutes=5 * i) for i in range(n)]
     values = [float(rng.randint(5, 40)) for _ in range(n)]
-    for name, cfg in (
-        ("generic", DetectorConfig()),
-        ("generic with resonance novelty, off by default", replace(DetectorConfig(), art=True)),
-        ("watch", WATCH_CONFIG),
-    ):
+    for name, cfg in (("generic", DetectorConfig()), ("watch", WATCH_CONFIG)):
         det = SeriesDetector(cfg)
         start = time.perf_counter()
         for ts, v in zip(times, values, strict=True):
             det.update(ts, v)
         rate = n / (time.perf_counter() - start)
         print(f"series detector ({name}): {rate:,.0f} points/s")
-    for label, ask in (("update", False), ("update and familiar at every point", True)):
-        art = ResonanceNovelty()
-        start = time.perf_counter()
-        for v in values:
-            art.update(v)
-            if ask:
-                art.familiar()
-        cost = (time.perf_counter() - start) / n * 1e6
-        print(f"resonance novelty alone ({label}): {cost:.1f} us/point")
     buckets = [
         Bucket(ts, int(v), int(v) // 4, v / 3, int(v) // 10)
         for ts, v in zip(times, values, strict=True)

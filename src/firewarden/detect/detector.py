@@ -26,7 +26,6 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from firewarden.detect.art import ResonanceNovelty
 from firewarden.detect.baseline import Baseline, alpha, season_slot
 from firewarden.detect.coarse import CoarseScale, coarse_config
 from firewarden.detect.context import ContextNovelty, NovelPatterns
@@ -108,17 +107,6 @@ class DetectorConfig:
     #: and do not start the main cooldown. Slow changes and denser spikes stand out once
     #: the noise is averaged. Chosen on the NAB dev half.
     coarse: int = 16
-    #: New and familiar shapes (see :mod:`firewarden.detect.art`; direction ``both``
-    #: only): Fuzzy ART over windows of recent values. A window that founds a new cluster
-    #: with confidence at least ``art_alert`` alerts like a novel pattern (sharing its
-    #: gap); with ``art_veto`` a departure alert whose window resonates with a known box
-    #: (its match at least ``art_veto_margin`` above the upper vigilance) stays silent.
-    #: Off: it improved the NAB dev half but not the held-out check half (see
-    #: docs/detection.md).
-    art: bool = False
-    art_alert: float = 0.4
-    art_veto: bool = True
-    art_veto_margin: float = 0.01
 
     def with_direction(self, direction: Direction) -> DetectorConfig:
         return replace(self, direction=direction)
@@ -195,7 +183,6 @@ class SeriesDetector:
             if cfg.context and generic
             else None
         )
-        self._art = ResonanceNovelty() if cfg.art and generic else None
         self._last_novel = -(10**9)
         self._coarse = (
             CoarseScale(SeriesDetector(coarse_config(cfg), name), cfg.coarse)
@@ -340,23 +327,6 @@ class SeriesDetector:
                 # No episode is opened: the values are ordinary, so the baseline keeps
                 # learning and a real departure soon after still alerts.
                 # Nor does it silence a departure that follows (different evidence).
-                alert = novel = True
-                shown = max(self._level, AlertLevel.WATCH)
-                self._last_novel = self._n
-        if self._art is not None:
-            confidence = self._art.update(x)
-            if cfg.art_veto and alert and not novel and self._art.familiar(cfg.art_veto_margin):
-                # The window around this departure has a shape (at this level) the series
-                # has produced before, e.g. one more of its recurring spikes: ordinary.
-                alert = False
-            if (
-                confidence > 0.0
-                and confidence >= cfg.art_alert
-                and not alert
-                and self._n - max(self._last_alert, self._last_novel) > cfg.rare_gap
-            ):
-                # A window shaped like none seen so far (it founds a new cluster): like a
-                # novel pattern, worth a watch, opening no episode and sharing its gap.
                 alert = novel = True
                 shown = max(self._level, AlertLevel.WATCH)
                 self._last_novel = self._n
