@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
@@ -30,6 +31,27 @@ from firewarden.store.engine import check_schema, session_factory
 
 #: The default names and sizes of the distributed mode (hidden options, for tests).
 _TOPOLOGY = Topology()
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _topology_options(f: _F) -> _F:
+    """The NATS topology options (hidden: for tests and benchmarks) shared by run and work."""
+    for option in reversed(
+        (
+            click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True),
+            click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True),
+            click.option(
+                "--partitions",
+                type=click.IntRange(1, 1024),
+                default=_TOPOLOGY.partitions,
+                hidden=True,
+            ),
+            click.option("--ack-wait", type=float, default=_TOPOLOGY.ack_wait, hidden=True),
+        )
+    ):
+        f = option(f)
+    return f
 
 
 @contextmanager
@@ -139,12 +161,7 @@ def import_command(file: Path) -> None:
     help="Worker processes to start (needs --queue); more can join from other machines with "
     "`listen work`. 0: only publish, the workers run elsewhere.",
 )
-@click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True)
-@click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True)
-@click.option(
-    "--partitions", type=click.IntRange(1, 1024), default=_TOPOLOGY.partitions, hidden=True
-)
-@click.option("--ack-wait", type=float, default=_TOPOLOGY.ack_wait, hidden=True)
+@_topology_options
 def run_command(
     only: tuple[str, ...],
     queue: str,
@@ -373,12 +390,7 @@ async def _publish(
     help="Seconds before a dead worker's partitions go to the others (the stream's lease "
     "bucket keeps the value it was created with).",
 )
-@click.option("--stream", default=_TOPOLOGY.stream, show_default=True, hidden=True)
-@click.option("--prefix", default=_TOPOLOGY.prefix, show_default=True, hidden=True)
-@click.option(
-    "--partitions", type=click.IntRange(1, 1024), default=_TOPOLOGY.partitions, hidden=True
-)
-@click.option("--ack-wait", type=float, default=_TOPOLOGY.ack_wait, hidden=True)
+@_topology_options
 @click.option(
     "--idle-exit",
     type=float,
