@@ -8,7 +8,8 @@ label. The file has no author column, so every tweet counts as its own author (t
 the distinct-author requirement weaker than on a real stream), and no media, so the
 misconduct signal has nothing to read here. Prints, per airline, how many times the signal
 became active (an alert a watch would raise, at most once per 12 hours as in the watch
-detector) per week, and on which terms.
+detector) per week, and on which terms (``--examples N``: and N of the tweets behind the
+first term, ``-`` negative, ``+`` not).
 
     .venv/bin/python benchmarks/airline_terms.py \
         --data ../shared/data/airline-sentiment/tweets-dev.csv
@@ -43,13 +44,23 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="tweets CSV (airline sentiment)")
     parser.add_argument("--min-authors", type=int, default=WATCH_TERMS.min_authors)
     parser.add_argument("--threshold", type=float, default=WATCH_TERMS.threshold)
-    parser.add_argument("--negative-surprise", type=float, default=WATCH_TERMS.negative_surprise)
+    parser.add_argument(
+        "--share-prior-authors", type=float, default=WATCH_TERMS.share_prior_authors
+    )
+    parser.add_argument("--negative-floor", type=float, default=WATCH_TERMS.negative_floor)
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=0,
+        help="print this many of the window's tweets using each alert's first term",
+    )
     args = parser.parse_args()
     config = replace(
         WATCH_TERMS,
         min_authors=args.min_authors,
         threshold=args.threshold,
-        negative_surprise=args.negative_surprise,
+        share_prior_authors=args.share_prior_authors,
+        negative_floor=args.negative_floor,
     )
     rows: dict[str, list[dict[str, str]]] = defaultdict(list)
     with open(args.data, encoding="utf-8", newline="") as f:
@@ -59,7 +70,8 @@ def main() -> None:
     total_weeks = 0.0
     print(
         f"min_authors {config.min_authors}, threshold {config.threshold}, "
-        f"negative_surprise {config.negative_surprise}"
+        f"share_prior_authors {config.share_prior_authors}, "
+        f"negative_floor {config.negative_floor:.3g}"
     )
     for airline, tweets in sorted(rows.items()):
         skip = term_filter(NAMES.get(airline, (airline,)))
@@ -76,7 +88,7 @@ def main() -> None:
             key=lambda m: m.timestamp,
         )
         detector = TermBurst(config)
-        alerts: list[tuple[datetime, str]] = []
+        alerts: list[tuple[datetime, str, list[str]]] = []
         was_active = False
         last: datetime | None = None
         first = signals[0].timestamp
@@ -91,7 +103,17 @@ def main() -> None:
                 terms = ", ".join(
                     f"{h.term} ({h.authors} in {h.window_minutes / 60:g} h)" for h in r.hits[:4]
                 )
-                alerts.append((b.start, terms))
+                top = r.hits[0]
+                since = b.start + timedelta(minutes=5) - timedelta(minutes=top.window_minutes)
+                examples = [
+                    f"{'-' if t['airline_sentiment'] == 'negative' else '+'} {t['text']}"
+                    for t in tweets
+                    if top.term in content_terms(t["text"], skip)
+                    and since
+                    <= datetime.strptime(t["tweet_created"], "%m/%d/%Y %H:%M")
+                    < b.start + timedelta(minutes=5)
+                ]
+                alerts.append((b.start, terms, examples[: args.examples]))
                 last = b.start
             was_active = r.active
         span = (signals[-1].timestamp - first).total_seconds() / 86400.0
@@ -105,8 +127,10 @@ def main() -> None:
             f"{judged:.1f} judged after the warm-up: {len(alerts)} alerts, "
             f"{len(alerts) / weeks:.1f} per week"
         )
-        for when, terms in alerts:
+        for when, terms, examples in alerts:
             print(f"  {when:%Y-%m-%d %H:%M}  {terms}")
+            for text in examples:
+                print("      " + " ".join(text.split()))
     rate = total_alerts / total_weeks
     print(f"\nall airlines: {total_alerts} alerts, {rate:.2f} per week per watch")
 

@@ -20,6 +20,17 @@ from firewarden.detect.types import Decision, Direction
 _SIM = SimulationConfig()
 
 
+_NEGATIVE_SHARE = click.option(
+    "--negative-share",
+    type=click.FloatRange(0.01, 0.95),
+    default=_SIM.negative_share,
+    show_default=True,
+    help="Share of ordinary mentions that are negative (0.75: a mostly negative watch, "
+    "like an airline's). Storm mentions are at least as negative; launches keep the "
+    "default's mix.",
+)
+
+
 @click.group("detect")
 def detect_group() -> None:
     """Early warning: run the online firestorm detector over series."""
@@ -116,6 +127,7 @@ def simulate_group() -> None:
     show_default=True,
     help="The storm's spark: the brand's post, an employee-misconduct video, or either.",
 )
+@_NEGATIVE_SHARE
 def firestorm_command(
     days: int,
     seed: int,
@@ -124,12 +136,14 @@ def firestorm_command(
     fmt: str,
     bucket_minutes: int | None,
     kind: str,
+    negative_share: float,
 ) -> None:
     """Generate ordinary traffic with a firestorm (Hawkes cascade, large accounts, news
     pickup). The true onset is printed on standard error."""
     from firewarden.detect.simulate import simulate
 
-    sim = simulate(SimulationConfig(days=days, base_rate=rate, kind=kind), seed=seed)
+    config = SimulationConfig(days=days, base_rate=rate, kind=kind, negative_share=negative_share)
+    sim = simulate(config, seed=seed)
     out: TextIO
     with out_path.open("w", encoding="utf-8", newline="") if out_path else _stdout() as out:
         if bucket_minutes:
@@ -260,6 +274,7 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     show_default=True,
     help="Include the content signals (emerging terms, misconduct content).",
 )
+@_NEGATIVE_SHARE
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def evaluate_command(
     runs: int,
@@ -272,6 +287,7 @@ def evaluate_command(
     scan: bool,
     kind: str,
     content: bool,
+    negative_share: float,
     fmt: str,
 ) -> None:
     """Median time from onset to first alert, and false alarms per week of ordinary traffic,
@@ -286,6 +302,7 @@ def evaluate_command(
         news_rate=news_rate,
         simmer_rate=simmer_rate,
         kind=kind,
+        negative_share=negative_share,
     )
     result = evaluate(
         runs,

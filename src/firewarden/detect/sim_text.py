@@ -10,8 +10,11 @@ slow app...); occasional *benign bursts* of a new term (a product launch or a ca
 hashtag, mostly positive or neutral, for a day or two); occasional *ordinary negative
 mini-bursts* (for a few hours many complaints are about one shared topic, e.g. one store
 closed, the app down); and rare innocent posts that look like misconduct content (a job ad
-with a kitchen video). Storm mentions vary their wording (several phrasings per language);
-the incident's topic words are drawn per storm from pools. Two kinds of storm:
+with a kitchen video). Where ordinary mentions are mostly negative (``negative_share``, an
+airline's watch), launches keep the default's number of mentions and mix (12 % negative:
+a launch is happy news in any watch). Storm mentions vary their wording (several phrasings
+per language); the incident's topic words are drawn per storm from pools. Two kinds of
+storm:
 
 * ``post``: the brand's own post or ad offends (people reply to it: today's default);
 * ``misconduct``: a part-time worker's video from a store kitchen, reposted (with the video)
@@ -25,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 KINDS = ("post", "misconduct", "mixed")
+#: The default share of negative ordinary mentions (see ``SimulationConfig.negative_share``).
+DEFAULT_NEGATIVE_SHARE = 0.12
 
 PRODUCTS_EN = (
     "latte", "cold brew", "matcha latte", "espresso", "croissant", "bagel", "muffin",
@@ -227,9 +232,24 @@ class _Burst:
 class Voice:
     """Writes the texts of one simulated stream (its own random source)."""
 
-    def __init__(self, seed: int, brand: str, start: datetime, end: datetime, kind: str) -> None:
+    def __init__(
+        self,
+        seed: int,
+        brand: str,
+        start: datetime,
+        end: datetime,
+        kind: str,
+        negative_share: float = DEFAULT_NEGATIVE_SHARE,
+    ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown storm kind {kind!r}; use one of: {', '.join(KINDS)}")
+        # A launch takes the same number of mentions, with the same mix (12 % negative),
+        # whatever the watch's usual negative share s: a non-negative mention is a launch's
+        # with probability share * 0.88 / (1 - s) (at most 1), a negative one with
+        # probability share * 0.12 / s. Both factors are exactly 1 at the default share.
+        d = DEFAULT_NEGATIVE_SHARE
+        self.launch_other = (1.0 - d) / (1.0 - negative_share)
+        self.launch_negative = d / negative_share
         self.rng = rng = random.Random(f"voice-{seed}")
         self.brand = brand
         self.kind = kind if kind != "mixed" else rng.choice(("post", "misconduct"))
@@ -258,9 +278,10 @@ class Voice:
         if rng.random() < 0.002:  # an innocent kitchen video (a job ad, a shop tour)
             return self._fill(rng.choice(_JA_JOB if ja else _EN_JOB), ja), ("video",)
         launch = _active(self.launches, ts)
-        if launch is not None and rng.random() < launch.share:
+        neg = sentiment == "negative"
+        factor = self.launch_negative if neg else self.launch_other
+        if launch is not None and rng.random() < launch.share * factor:
             n = self.launch_terms[launch.index]
-            neg = sentiment == "negative"
             pool = (
                 (_JA_LAUNCH_NEG if neg else _JA_LAUNCH)
                 if ja

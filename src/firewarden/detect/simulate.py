@@ -11,7 +11,9 @@ storm's kind: the brand's post, or an employee-misconduct video) is written by
 :mod:`firewarden.detect.sim_text` with its own random source, so the count process does not
 depend on it.
 Optionally (``simmer_rate``, off by default) more people find the post on their own before
-the news, each starting a cascade: a firestorm that simmers for hours.
+the news, each starting a cascade: a firestorm that simmers for hours. ``negative_share``
+(12 % by default) makes a watch whose ordinary mentions are mostly negative (an airline's,
+say): the storm is then at least as negative as usual, and launches keep the default mix.
 
 The true onset is recorded so detectors can be measured on time-to-detect and false alarms.
 """
@@ -23,7 +25,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from firewarden.detect.sim_text import Voice
+from firewarden.detect.sim_text import DEFAULT_NEGATIVE_SHARE, Voice
 
 #: How many phrasings the first simulator had per pool (English/Japanese, ordinary/storm).
 #: The count process still draws a phrasing index from them, so that its random sequence -
@@ -59,6 +61,16 @@ class SimulationConfig:
     #: worker's kitchen video, reposted; few replies to the brand) or ``mixed`` (either, per
     #: seed). The count process is the same for all.
     kind: str = "post"
+    #: Share of ordinary mentions that are negative (the rest: positive and neutral in the
+    #: default's proportion, 33 : 55). Storm mentions are ``max(0.75, negative_share)``
+    #: negative; launch and campaign mentions keep the default's number and mix (12 %
+    #: negative; see :class:`firewarden.detect.sim_text.Voice`). At the default 0.12 the
+    #: stream is exactly the one simulated before this option existed.
+    negative_share: float = DEFAULT_NEGATIVE_SHARE
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.negative_share < 1.0:
+            raise ValueError("negative_share must be between 0 and 1 (exclusive)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +139,18 @@ def _offspring_mean(cfg: SimulationConfig, followers: int) -> float:
     return min(cfg.branching * (1.0 + 0.8 * boost), 6.0)
 
 
+def _sentiment_cuts(negative_share: float) -> tuple[float, float, float]:
+    """(negative below, positive below) for an ordinary mention's draw, and a storm
+    mention's negative share; the default's literal values at the default share."""
+    if negative_share == DEFAULT_NEGATIVE_SHARE:
+        return 0.12, 0.45, 0.75
+    return (
+        negative_share,
+        negative_share + (1.0 - negative_share) * 0.375,
+        max(0.75, negative_share),
+    )
+
+
 def _mention(
     rng: random.Random,
     cfg: SimulationConfig,
@@ -136,8 +160,9 @@ def _mention(
     spark: bool = False,
 ) -> SimMention:
     ja = rng.random() < cfg.japanese_share
+    negative, positive, storm_negative = _sentiment_cuts(cfg.negative_share)
     if storm:
-        sentiment = "negative" if rng.random() < 0.75 else "neutral"
+        sentiment = "negative" if rng.random() < storm_negative else "neutral"
         draw = rng.random()
         # Misconduct content is reposted and quoted, rarely answered under the brand's posts.
         reply = draw < (0.1 if voice.kind == "misconduct" else 0.45) and not (
@@ -145,7 +170,7 @@ def _mention(
         )
     else:
         roll = rng.random()
-        sentiment = "negative" if roll < 0.12 else "positive" if roll < 0.45 else "neutral"
+        sentiment = "negative" if roll < negative else "positive" if roll < positive else "neutral"
         reply = rng.random() < 0.08
     rng.randrange(
         _LEGACY_POOLS["ja" if ja else "en"]
@@ -165,7 +190,7 @@ def simulate(cfg: SimulationConfig, seed: int = 0) -> Simulation:
     """Generate the stream (time-ordered mentions) and its true onset."""
     rng = random.Random(seed)
     end = cfg.start + timedelta(days=cfg.days)
-    voice = Voice(seed, cfg.brand, cfg.start, end, cfg.kind)
+    voice = Voice(seed, cfg.brand, cfg.start, end, cfg.kind, cfg.negative_share)
     mentions: list[SimMention] = []
     minute = timedelta(minutes=1)
     t = cfg.start
