@@ -49,9 +49,7 @@ def test_a_new_term_as_negative_as_usual_alerts_in_a_mostly_negative_watch() -> 
 
 def test_a_launch_word_with_a_few_negative_authors_does_not() -> None:
     # A new route: half of its authors complain ("sold out already?"), half are happy.
-    burst = [
-        ContentUse(f"f{k}", frozenset({"vieques"}), negative=k % 2 == 0) for k in range(8)
-    ]
+    burst = [ContentUse(f"f{k}", frozenset({"vieques"}), negative=k % 2 == 0) for k in range(8)]
     # (With a floor of one half instead of two thirds, 4 of 8 in 40 minutes would alert.)
     assert "vieques" not in run(burst, spread=1)
 
