@@ -44,10 +44,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="tweets CSV (airline sentiment)")
     parser.add_argument("--min-authors", type=int, default=WATCH_TERMS.min_authors)
     parser.add_argument("--threshold", type=float, default=WATCH_TERMS.threshold)
-    parser.add_argument(
-        "--share-prior-authors", type=float, default=WATCH_TERMS.share_prior_authors
-    )
-    parser.add_argument("--negative-floor", type=float, default=WATCH_TERMS.negative_floor)
+    parser.add_argument("--negative-surprise", type=float, default=WATCH_TERMS.negative_surprise)
     parser.add_argument(
         "--examples",
         type=int,
@@ -59,8 +56,7 @@ def main() -> None:
         WATCH_TERMS,
         min_authors=args.min_authors,
         threshold=args.threshold,
-        share_prior_authors=args.share_prior_authors,
-        negative_floor=args.negative_floor,
+        negative_surprise=args.negative_surprise,
     )
     rows: dict[str, list[dict[str, str]]] = defaultdict(list)
     with open(args.data, encoding="utf-8", newline="") as f:
@@ -70,8 +66,7 @@ def main() -> None:
     total_weeks = 0.0
     print(
         f"min_authors {config.min_authors}, threshold {config.threshold}, "
-        f"share_prior_authors {config.share_prior_authors}, "
-        f"negative_floor {config.negative_floor:.3g}"
+        f"negative_surprise {config.negative_surprise}"
     )
     for airline, tweets in sorted(rows.items()):
         skip = term_filter(NAMES.get(airline, (airline,)))

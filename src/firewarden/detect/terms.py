@@ -25,15 +25,10 @@ term's departure from the watch's own usage.
   tiny ``E`` and is judged almost by its count alone.
 * **Test.** For each window (``windows_minutes``) and each term used in the newest bucket:
   ``k`` = distinct authors who used it in negative mentions in the window. It counts only if
-  ``k >= min_authors`` and the term is *mostly negative*: at least two thirds
-  (``negative_floor``) of its ``n`` authors in the window are negative, and at least half
-  also when ``share_prior_authors`` (2) more authors at the watch's usual negative share
-  ``p`` are counted (``2k - n >= 2 (1 - 2p)``). Where mentions are usually happy the extra
-  authors are happy, so a launch's new word with a few negative mentions among many happy
-  ones is not a negative term; where most mentions are negative they are negative, so a
-  term as negative as the watch's usual mentions still counts (a test of the share against
-  ``p`` has no power there: 10 of 10 negative authors are no 1 % surprise at ``p = 0.75``),
-  and the floor keeps out a launch's name with 3 negative authors of 5. Score = surprise -
+  ``k >= min_authors`` and the term is *mostly negative*: at least half of its ``n`` authors
+  in the window, and ``k`` of ``n`` a surprise of at least ``negative_surprise`` under the
+  binomial with the watch's usual share of negative mentions (a launch's new word with a
+  few negative mentions among many happy ones is not a negative term). Score = surprise -
   log10(terms examined in the window) - log10(windows) (Bonferroni over the terms used in
   negative mentions of the window and the windows). A score of at least ``threshold`` (after
   ``warmup_days``) makes the signal active; it stays active for the longest window after the
@@ -50,7 +45,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from firewarden.detect.stats import negbin_upper_surprise
+from firewarden.detect.stats import binomial_upper_surprise, negbin_upper_surprise
 
 _DAY = 86400.0
 
@@ -74,17 +69,11 @@ class TermConfig:
     prior_uses: float = 1.0
     #: "Several" distinct authors.
     min_authors: int = 3
-    #: "Mostly negative": at least half of the term's authors in the window are negative,
-    #: also when this many more authors at the watch's usual negative share are counted
-    #: (where mentions are usually happy, a launch's new word with a few negative mentions
-    #: among many happy ones fails it; where they are usually negative, a term as negative
-    #: as the watch's usual mentions passes) ...
-    share_prior_authors: float = 2.0
-    #: ... and at least this share of its authors in the window are negative (without the
-    #: extra authors). Where most mentions are negative, the extra authors make the first
-    #: part easy; this floor keeps a launch's name used by a few negative authors among
-    #: happy ones out (3 of 5 or 3 of 6 authors negative is not enough there).
-    negative_floor: float = 2.0 / 3.0
+    #: "Mostly negative": among the term's authors in the window, the negative ones must be
+    #: this surprising (-log10 binomial tail) given the watch's usual share of negative
+    #: mentions; 2 = a 1 % test. A launch's new word with a few negative mentions among
+    #: many happy ones fails it.
+    negative_surprise: float = 2.0
     #: A bucket teaches the rates with weight at most ``learn_cap`` times the usual number
     #: of negative mentions per bucket (plus one): a firestorm's thousands of mentions do not
     #: dilute every ordinary term's rate for a week after it.
@@ -100,8 +89,6 @@ class TermConfig:
             raise ValueError("term windows must be positive numbers of minutes")
         if self.min_authors < 1 or self.prior_uses <= 0 or self.halflife_days <= 0:
             raise ValueError("min_authors, prior_uses and halflife_days must be positive")
-        if self.share_prior_authors < 0 or not 0.0 <= self.negative_floor <= 1.0:
-            raise ValueError("share_prior_authors must be >= 0 and negative_floor a share")
 
 
 #: The emerging-term detector of mention watches.
@@ -371,7 +358,7 @@ class TermBurst:
                 if k < cfg.min_authors:
                     continue
                 n = len(authors)
-                if not mostly_negative(k, n, share, cfg.share_prior_authors, cfg.negative_floor):
+                if 2 * k < n or binomial_upper_surprise(k, n, share) < cfg.negative_surprise:
                     continue
                 score = negbin_upper_surprise(k, mean, variance) - correction
                 if score < cfg.threshold:
@@ -389,15 +376,6 @@ class TermBurst:
                         score=score,
                     )
         return sorted(best.values(), key=lambda h: -h.score)
-
-
-def mostly_negative(
-    k: int, n: int, share: float, prior_authors: float = 2.0, floor: float = 2.0 / 3.0
-) -> bool:
-    """Whether ``k`` negative authors of ``n`` make a term mostly negative: at least the
-    ``floor`` share of them, and at least half also with ``prior_authors`` more authors at
-    the watch's usual negative ``share`` (``2k - n >= prior_authors * (1 - 2 share)``)."""
-    return k >= floor * n - 1e-9 and 2 * k - n >= prior_authors * (1.0 - 2.0 * share)
 
 
 def describe(hits: tuple[TermHit, ...], limit: int = 3) -> str:
@@ -425,5 +403,4 @@ __all__ = [
     "TermHit",
     "TermResult",
     "describe",
-    "mostly_negative",
 ]
