@@ -38,6 +38,11 @@ def test_watch_commands(runner: CliRunner) -> None:
     assert again.exit_code == 2 and "already exists" in again.output
     empty = runner.invoke(cli, ["watch", "add", "Nothing"])
     assert empty.exit_code == 2 and "--keyword" in empty.output
+    nameless = runner.invoke(cli, ["watch", "add", " ", "--keyword", "x"])
+    assert nameless.exit_code == 2 and "name it first" in nameless.output
+    klingon = runner.invoke(cli, ["watch", "add", "K", "--keyword", "x", "--language", "tlh-x"])
+    assert klingon.exit_code == 2 and "not a language code" in klingon.output
+    assert "leave --language out" in klingon.output
     assert "removed" in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))
     assert "no watches yet" in ok(runner.invoke(cli, ["watch", "list"]))
 
