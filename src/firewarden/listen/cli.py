@@ -99,10 +99,13 @@ def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
 
 
 def print_alert(alert: RaisedAlert) -> None:
+    """The alert as its messages say it: the leading explanation in plain words, UTC."""
+    from firewarden.listen.alerts import alert_message
+
     colour = {"watch": "yellow", "warning": "bright_red", "crisis": "red"}[alert.level]
     click.echo(
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
-        + f" {alert.watch_name}: {alert.summary}\n         {alert.url}"
+        + f" {alert.watch_name}: {alert_message(alert, {}).summary}\n         {alert.url}"
     )
 
 

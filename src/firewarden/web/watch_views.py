@@ -13,21 +13,13 @@ from sqlalchemy.orm import Session
 
 from firewarden.detect.series import floor_time
 from firewarden.errors import InputError
+from firewarden.listen.alerts import SERIES_WORDS, what_rose
 from firewarden.listen.tables import ListenAlert
 from firewarden.listen.watch_service import WatchRecord, list_watches
 from firewarden.web import watch_queries as q
 from firewarden.web.security import Principal
 
 LEVELS = ("watch", "warning", "crisis")
-SERIES_WORDS = {
-    "volume": "mentions",
-    "negative": "negative mentions",
-    "reach_negative": "reach of negative mentions",
-    "reply_share": "share of replies to the brand's posts",
-    "replies_to_brand": "replies to the brand's posts",
-    "terms": "emerging negative terms",
-    "misconduct": "employee-misconduct content",
-}
 BUCKET_WORDS = {"5m": "5 minutes", "15m": "15 minutes", "1h": "hour", "6h": "6 hours", "1d": "day"}
 #: How many alerts a watch page lists.
 PAGE_ALERTS = 20
@@ -43,30 +35,6 @@ def parse_time(value: str | None, name: str) -> dt.datetime | None:
             f"cannot read {name}={value!r} as a time", hint="use ISO 8601: 2026-01-05T10:00:00Z"
         ) from None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _number(series: str, value: float) -> str:
-    return f"{value:.0%}" if series == "reply_share" else f"{value:,.4g}"
-
-
-def what_rose(e: dict[str, Any]) -> str:
-    """One line for people: what rose, by how much over the expected level, since when.
-    The content signals (emerging terms, misconduct content) carry their own sentence."""
-    note = str(e.get("note") or "")
-    if note:
-        return note[:1].upper() + note[1:]
-    series = str(e.get("series", ""))
-    words = SERIES_WORDS.get(series, series)
-    observed, expected = float(e.get("observed", 0)), float(e.get("expected", 0))
-    ratio = e.get("ratio")
-    verb = "rose" if e.get("direction", "rise") == "rise" else "fell"
-    if ratio and verb == "rose":
-        how = f", {ratio:.1f}× the expected {_number(series, expected)}"
-    else:
-        how = f" against about {_number(series, expected)} expected"
-    since = parse_time(str(e.get("since") or ""), "since")
-    when = f", since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-    return f"{words[:1].upper()}{words[1:]} {verb} to {_number(series, observed)}{how}{when}"
 
 
 def alert_summary(row: ListenAlert, watch_name: str) -> dict[str, Any]:
