@@ -77,6 +77,9 @@ def test_what_rose_in_words() -> None:
     assert "rose to 48 against about 0 expected" in what_rose(from_nothing)
     drop = {**rise, "series": "volume", "direction": "drop", "observed": 1, "ratio": 0.2}
     assert what_rose(drop).startswith("Mentions fell to 1 against about 6 expected")
+    estimate = {**rise, "series": "volume", "observed": 30, "expected": 4.758, "ratio": 6.3}
+    assert "Mentions rose to 30, 6.3× the expected 4.8," in what_rose(estimate)
+    assert "the expected 1,235," in what_rose({**estimate, "expected": 1234.6})
     terms = {**rise, "series": "terms", "note": "emerging negative terms: «boycott» by 4"}
     assert what_rose(terms) == "Emerging negative terms: «boycott» by 4"
 

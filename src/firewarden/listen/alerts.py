@@ -39,7 +39,13 @@ SERIES_WORDS = {
 
 
 def _number(series: str, value: float) -> str:
-    return f"{value:.0%}" if series == "reply_share" else f"{value:,.4g}"
+    """A figure as people read it: 48, 1,250, 4.8, 0.05 (the expected levels are estimates,
+    so more digits would only suggest a precision they do not have)."""
+    if series == "reply_share":
+        return f"{value:.0%}"
+    if abs(value) >= 10 or value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:.2g}"
 
 
 def _since(value: Any) -> dt.datetime | None:
