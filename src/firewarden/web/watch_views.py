@@ -140,12 +140,19 @@ def series_payload(
         "bucket_seconds": int(window.width.total_seconds()),
         "bucket_label": BUCKET_WORDS.get(window.width_name, window.width_name),
         "last_data_at": latest.isoformat() if latest else None,
+        # What "newest mention" on the page says: the time of the newest counted post (the
+        # latest bucket's end can lie minutes ahead of the clock while it is still open).
+        "last_mention_at": _iso(q.newest_mention(session, rec.id)),
         "points": points,
         "alerts": marked,
         "sentiment": {**split, "total": sum(split.values())},
     }
     payload["summary"] = chart_summary(payload)
     return payload
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _hm(iso: str) -> str:
