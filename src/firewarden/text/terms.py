@@ -105,14 +105,24 @@ def term_filter(exclude: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(skip)
 
 
+def _kept(word: str, skip: frozenset[str]) -> bool:
+    # Lower-case ASCII words are their own folded form; only the others need folding.
+    return word.lower() not in skip and (word.isascii() or fold(word).text not in skip)
+
+
 def content_terms(text: str, skip: frozenset[str] = STOP) -> frozenset[str]:
     """The distinct content terms of one text (see the module docstring)."""
     clean = _URL.sub(" ", text)
     words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
     words |= set(_JA_WORD.findall(clean))
-    # Lower-case ASCII words are their own folded form; only the others need folding.
-    return frozenset(
-        w
-        for w in words
-        if w and w.lower() not in skip and (w.isascii() or fold(w).text not in skip)
-    )
+    return frozenset(w for w in words if w and _kept(w, skip))
+
+
+def drop_terms(terms: frozenset[str], skip: frozenset[str]) -> frozenset[str]:
+    """``terms`` without the words ``skip`` names: ``drop_terms(content_terms(text), skip)``
+    equals ``content_terms(text, skip)`` when ``skip`` includes the stop words, so a text is
+    tokenised once and filtered per watch."""
+    if not terms:
+        return terms
+    kept = frozenset(w for w in terms if _kept(w, skip))
+    return terms if len(kept) == len(terms) else kept
