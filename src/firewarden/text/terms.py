@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from firewarden.text.normalize import fold
 
@@ -105,9 +106,15 @@ def term_filter(exclude: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(skip)
 
 
+@lru_cache(maxsize=65_536)
+def _folded(word: str) -> str:
+    """A non-ASCII term's folded form (Japanese words recur: fold each once)."""
+    return fold(word).text
+
+
 def _kept(word: str, skip: frozenset[str]) -> bool:
     # Lower-case ASCII words are their own folded form; only the others need folding.
-    return word.lower() not in skip and (word.isascii() or fold(word).text not in skip)
+    return word.lower() not in skip and (word.isascii() or _folded(word) not in skip)
 
 
 def content_terms(text: str, skip: frozenset[str] = STOP) -> frozenset[str]:
@@ -122,7 +129,7 @@ def drop_terms(terms: frozenset[str], skip: frozenset[str]) -> frozenset[str]:
     """``terms`` without the words ``skip`` names: ``drop_terms(content_terms(text), skip)``
     equals ``content_terms(text, skip)`` when ``skip`` includes the stop words, so a text is
     tokenised once and filtered per watch."""
-    if not terms:
-        return terms
-    kept = frozenset(w for w in terms if _kept(w, skip))
-    return terms if len(kept) == len(terms) else kept
+    kept = terms - skip  # the English terms are lower-case ASCII: this is their whole test
+    if all(map(str.isascii, kept)):
+        return kept
+    return frozenset(w for w in kept if w.isascii() or _folded(w) not in skip)
