@@ -152,7 +152,7 @@ def newest_mention(session: Session, watch_id: int) -> dt.datetime | None:
     newest = session.execute(
         select(func.max(LINKS.c.created_at)).where(LINKS.c.watch_id == watch_id)
     ).scalar()
-    if newest is None:
+    if not isinstance(newest, dt.datetime):
         return None
     return newest.replace(tzinfo=dt.UTC) if newest.tzinfo is None else newest.astimezone(dt.UTC)
 
