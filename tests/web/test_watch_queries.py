@@ -102,3 +102,11 @@ def test_chart_summary_names_totals_peak_and_alerts() -> None:
     )
     quiet = {**chart, "points": [], "alerts": []}
     assert chart_summary(quiet).endswith("0 mentions; nothing was counted. No alerts.")
+
+
+def test_the_reasons_that_set_the_level_come_first() -> None:
+    from firewarden.web.watch_views import _gravest_first
+
+    reasons = [{"series": "a", "level": "watch"}, {"series": "b", "level": "crisis"},
+               {"series": "c", "level": "warning"}, {"series": "d", "level": "crisis"}]  # fmt: skip
+    assert [e["series"] for e in _gravest_first(reasons)] == ["b", "d", "c", "a"]

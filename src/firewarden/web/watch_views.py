@@ -37,9 +37,16 @@ def parse_time(value: str | None, name: str) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _gravest_first(explanations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Crisis reasons before warning and watch ones (otherwise in the detector's order), so
+    the line a reader sees first is the one that set the level."""
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    return sorted(explanations, key=lambda e: -rank.get(str(e.get("level")), -1))
+
+
 def alert_summary(row: ListenAlert, watch_name: str) -> dict[str, Any]:
     """An alert as lists show it."""
-    explanations = list(row.data.get("explanations", []))
+    explanations = _gravest_first(row.data.get("explanations", []))
     return {
         "id": row.id,
         "watch": {"id": row.watch_id, "name": watch_name},
@@ -63,9 +70,13 @@ def alert_detail(session: Session, row: ListenAlert, watch_name: str) -> dict[st
         found = stored.get(ref)
         posts.append(found.to_dict() if found else {"key": ref, "url": _safe_url(ref)})
     explanations = []
-    for e in row.data.get("explanations", []):
+    for e in _gravest_first(row.data.get("explanations", [])):
         explanations.append(
-            {**e, "series_words": SERIES_WORDS.get(e.get("series"), ""), "what_rose": what_rose(e)}
+            {
+                **e,
+                "series_words": SERIES_WORDS.get(str(e.get("series")), ""),
+                "what_rose": what_rose(e),
+            }
         )
     return {
         **alert_summary(row, watch_name),
