@@ -187,7 +187,7 @@ def test_demo_stream_comes_alive(engine: Engine) -> None:
         assert handle.history_done.wait(60), handle.error
     finally:
         handle.stop()
-    assert handle.error is None
+    assert handle.error is None and not handle.resumed
     assert handle.stats.counted >= 100
     with session_factory(engine)() as s:
         (rec,) = list_watches(s)
@@ -199,3 +199,4 @@ def test_demo_stream_comes_alive(engine: Engine) -> None:
     assert again.history_done.wait(60)
     again.stop()
     assert again.error is None and again.stats.counted < 10 < before
+    assert again.resumed  # the start message then says the earlier alerts are kept
