@@ -30,7 +30,7 @@ LEVEL_ASKS = {"watch": "keep an eye on it", "warning": "act soon", "crisis": "ac
 SERIES_WORDS = {
     "volume": "mentions",
     "negative": "negative mentions",
-    "reach_negative": "reach of negative mentions",
+    "reach_negative": "negative mentions weighted by reach (1 = a typical account)",
     "reply_share": "share of replies to the brand's posts",
     "replies_to_brand": "replies to the brand's posts",
     "terms": "emerging negative terms",
