@@ -15,20 +15,26 @@ partitions the target gives to it.
   A partition whose load nobody has reported weighs as an average one.
 * **Target.** It starts from the leases as they are (partitions stay where they are: no
   churn for its own sake); the free partitions go, heaviest first, to the least loaded
-  workers; then, while the most loaded worker has a partition whose move to the least
-  loaded one lowers the larger of the two loads, the best such partition moves, but only
-  when the two loads differ by more than the partition's weight plus ``HYSTERESIS`` times
-  the mean weight per partition, plus, when the weights come from measured loads,
-  ``LOAD_TOLERANCE`` (25 %) of the two workers' mean load. That margin is the hysteresis: a
-  move leaves the two loads closer than the margin, so moving back would need the loads to
-  change by more than that first (measured loads wobbling by 20 % move nothing; they are
-  smoothed besides, with a half-life of ``LOAD_HALF_LIFE`` seconds). With equal weights
-  the counts end at most one apart, as the plain count share did; two busy partitions on
-  one worker are split once another worker carries less by more than one of them plus
-  the margin.
+  workers; then, while some worker (the most loaded first) has a partition whose move to
+  the least loaded one lowers the larger of the two loads, the best such partition moves
+  (preferring one that leaves the giver above the receiver), but only when the two loads
+  differ by more than the partition's weight plus ``HYSTERESIS`` times the mean weight per
+  partition, plus, when the weights come from measured loads, ``LOAD_TOLERANCE`` (25 %) of
+  the two workers' mean load. That margin is the hysteresis: a move leaves the two loads
+  closer than the margin, so moving back would need the loads to change by more than that
+  first (measured loads wobbling by 20 % move nothing; they are smoothed besides, with a
+  half-life of ``LOAD_HALF_LIFE`` seconds). With equal weights the counts end at most one
+  apart, as the plain count share did; two busy partitions on one worker are split once
+  another worker carries less by more than one of them plus the margin. Looking past the
+  most loaded worker matters from three workers on: one holding a single watch too busy to
+  move must not keep the others from sharing the rest. The computation does not depend on
+  the order of its inputs (sorted, exact sums), so workers with the same view reach the
+  same target to the last bit.
 * Claims start from a place that depends on the worker's id, so that workers starting
-  together do not all race for partition 0; each partition is still claimed only by the
-  worker the target names.
+  together do not all race for partition 0; each partition is claimed by the worker the
+  target names, or, once it has been free for a whole round, by any worker that sees it
+  (``overdue``): views read at different moments can differ, and with a near tie each
+  worker may name another, so that nobody claims it.
 
 A dead worker's leases stay until they expire (their partitions are neither free nor
 anybody's in the target meanwhile); then they are free and the survivors, whose loads are

@@ -7,7 +7,10 @@ smoothed), reads the lease table and follows :func:`~firewarden.listen.leases.pl
 releases what the shared target gives to others, claims the free partitions it gives to
 it (shares by load, with hysteresis; by count while no load is known). A partition
 it could not renew is used only until ``2/3 ttl`` after the last successful renewal was
-sent, so it stops pulling before anyone else can claim it.
+sent, so it stops pulling before anyone else can claim it. Before its first heartbeat it
+checks the lease protocol in the live workers' heartbeats and refuses to join a pool that
+speaks another (:data:`~firewarden.listen.lease_table.PROTOCOL`); a worker of another
+protocol that joins later is reported once.
 
 **One pipeline per held partition.** Claiming a partition builds a
 :class:`~firewarden.listen.pipeline.Pipeline` over that partition's watches, which restores
