@@ -6,9 +6,7 @@ run of the same input: nothing lost, nothing counted twice."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -18,60 +16,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
-from firewarden.listen.mention import Mention
 from firewarden.listen.nats_queue import Topology
-from firewarden.listen.pipeline import Envelope, Pipeline
-from firewarden.listen.watch_service import WatchRecord, add_watch
-from firewarden.listen.watches import Watch
-from firewarden.store.engine import make_engine, session_factory
-from firewarden.store.migrate import upgrade
 
-from .test_nats import URL, _drop, leases, link_counts, pid_of, publish, series, wait_for
+from .test_nats import (
+    URL,
+    _drop,
+    leases,
+    link_counts,
+    mentions,
+    pid_of,
+    publish,
+    series,
+    setup_db,
+    single_process,
+    wait_for,
+)
 
 BRANDS = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir")
 PARTITIONS = 6
 TTL = 2.0
 PROBE = Path(__file__).with_name("lease_probe_worker.py")
 pytestmark = pytest.mark.nats
-
-
-def mentions(n: int) -> tuple[list[Mention], dict[str, int]]:
-    rng = random.Random(11)
-    start = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-    out, expected = [], dict.fromkeys(BRANDS, 0)
-    for i in range(n):
-        named = rng.sample(BRANDS, rng.choice((1, 1, 2)))
-        for b in named:
-            expected[b] += 1
-        negative = rng.random() < 0.3
-        text = f"{' and '.join(named)} {'is awful, I hate it' if negative else 'did it'} #{i}"
-        out.append(
-            Mention("x", str(i), text, start + dt.timedelta(seconds=2 * i), followers=i % 700)
-        )
-    return out, expected
-
-
-def setup_db(url: str) -> tuple[Engine, list[WatchRecord]]:
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_factory(engine)() as s:
-        records = [add_watch(s, Watch(name=b, keywords=(b,))) for b in BRANDS]
-        s.commit()
-    return engine, records
-
-
-def reference(tmp_path: Path, batch: list[Mention]) -> tuple[dict[str, int], dict]:
-    """The same input through one in-process pipeline (SQLite)."""
-    engine, records = setup_db(f"sqlite:///{tmp_path / 'reference.db'}")
-    pipeline = Pipeline(engine, records)
-    for i in range(0, len(batch), 500):
-        pipeline.process([Envelope(m) for m in batch[i : i + 500]])
-    try:
-        return link_counts(engine, records), series(engine, records)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -120,9 +86,9 @@ def intervals(records: list[Path], killed: int, killed_at: float) -> dict[int, l
 def test_three_workers_one_killed_every_partition_has_one_worker_at_a_time(
     pg_db_url: str, tmp_path: Path, topo: Topology
 ) -> None:
-    engine, records = setup_db(pg_db_url)
+    engine, records = setup_db(pg_db_url, BRANDS)
     assert sorted(topo.partition_of(r.id) for r in records) == list(range(PARTITIONS))
-    batch, expected = mentions(6000)
+    batch, expected = mentions(6000, BRANDS, seed=11, seconds=2)
     half = len(batch) // 2
     files = [tmp_path / f"batches-{i}.txt" for i in range(3)]
     procs = [start(topo, pg_db_url, f, tmp_path) for f in files]
@@ -170,7 +136,7 @@ def test_three_workers_one_killed_every_partition_has_one_worker_at_a_time(
         counts = link_counts(engine, records)
         assert counts == expected
         assert all(partial[r.name] < counts[r.name] for r in their_watches)
-        ref_counts, ref_series = reference(tmp_path, batch)
+        ref_counts, ref_series = single_process(tmp_path, batch, BRANDS)
         assert counts == ref_counts
         assert series(engine, records) == ref_series
     finally:
