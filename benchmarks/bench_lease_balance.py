@@ -1,14 +1,16 @@
-"""Lease shares by load on a live pool: two worker processes, two busy watches on one worker.
+"""Lease shares by load on a live pool: N worker processes, two busy watches on one worker.
 
-Starts two `firewarden listen work` processes over four partitions (four watches, one per
-partition, 2 s leases), waits until they hold two partitions each, then publishes a steady
-stream in which nine mentions in ten name the two watches of the *same* worker. Prints,
-every few seconds, who holds which partition and the loads the workers published, then how
-long the busy partitions took to be split and how many lease moves happened after that
-(hysteresis: there should be none while the traffic stays the same).
+Starts N (``--workers``, 2 by default) `firewarden listen work` processes over 2N partitions
+(2N watches, one per partition, 2 s leases), waits until they hold two partitions each, then
+publishes a steady stream in which nine mentions in ten name the two watches of the *same*
+worker. Prints, every few seconds, who holds which partition and the loads the workers
+published, then how long the busy partitions took to be split, how many lease moves happened
+after that (hysteresis: there should be none while the traffic stays the same) and each
+worker's share of the published load at the end.
 
     .venv/bin/python benchmarks/bench_lease_balance.py --nats nats://127.0.0.1:4222 \
-        --pg postgresql+psycopg://postgres@127.0.0.1:5432/test --seconds 60 --rate 200
+        --pg postgresql+psycopg://postgres@127.0.0.1:5432/test --seconds 60 --rate 200 \
+        --workers 3
 
 It uses a stream and a PostgreSQL schema of its own and removes them at the end.
 """
@@ -40,7 +42,8 @@ from firewarden.listen.watches import Watch
 from firewarden.store.engine import make_engine, session_factory
 from firewarden.store.migrate import upgrade
 
-BRANDS = ("Alder", "Birch", "Cedar", "Dogwood")
+NAMES = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy",
+         "Juniper", "Kapok", "Larch", "Maple", "Nutmeg", "Oak", "Pine")  # fmt: skip
 TTL = 2.0
 
 
@@ -61,6 +64,7 @@ def pid_of(worker_id: str) -> int:
 
 async def pump(url: str, topo: Topology, records: list[WatchRecord], busy: list[str], rate: float,
                seconds: float) -> int:  # fmt: skip
+    brands = [r.name for r in records]
     nc = await connect(url)
     try:
         js = nc.jetstream()
@@ -71,7 +75,7 @@ async def pump(url: str, topo: Topology, records: list[WatchRecord], busy: list[
         while time.monotonic() - began < seconds:
             batch = []
             for _ in range(max(1, int(rate / 4))):
-                name = busy[i % 2] if i % 10 else BRANDS[i // 10 % 4]
+                name = busy[i % 2] if i % 10 else brands[i // 10 % len(brands)]
                 when = start + dt.timedelta(seconds=i)
                 batch.append(Envelope(Mention("x", str(i), f"{name} did it #{i}", when)))
                 i += 1
@@ -88,10 +92,16 @@ def main() -> None:
     ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--rate", type=float, default=200.0, help="mentions per second")
+    ap.add_argument("--workers", type=int, default=2, help="worker processes (2 to 8)")
     args = ap.parse_args()
+    if not 2 <= args.workers <= len(NAMES) // 2:
+        ap.error(f"--workers must be between 2 and {len(NAMES) // 2}")
+    n = args.workers
+    brands = NAMES[: 2 * n]
 
     tag = uuid.uuid4().hex[:8]
-    topo = Topology(stream=f"FWBAL_{tag}", prefix=f"fwbal.{tag}", partitions=4, ack_wait=2.0)
+    topo = Topology(stream=f"FWBAL_{tag}", prefix=f"fwbal.{tag}", partitions=2 * n,
+                    ack_wait=2.0)  # fmt: skip
     schema = f"fwbal_{tag}"
     admin = make_engine(args.pg)
     with admin.begin() as conn:
@@ -100,32 +110,32 @@ def main() -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     with session_factory(engine)() as s:
-        records = [add_watch(s, Watch(name=b, keywords=(b,))) for b in BRANDS]
+        records = [add_watch(s, Watch(name=b, keywords=(b,))) for b in brands]
         s.commit()
     partition = {r.name: topo.partition_of(r.id) for r in records}
     env = {**os.environ, "FIREWARDEN_DATABASE_URL": db_url}
     env.pop("FIREWARDEN_CONFIG", None)
     work = [sys.executable, "-m", "firewarden", "listen", "work", "--queue", args.nats,
-            "--stream", topo.stream, "--prefix", topo.prefix, "--partitions", "4",
+            "--stream", topo.stream, "--prefix", topo.prefix, "--partitions", str(2 * n),
             "--ack-wait", "2", "--lease-ttl", str(TTL)]  # fmt: skip
     procs: list[subprocess.Popen[bytes]] = []
     try:
         with tempfile.TemporaryDirectory() as cwd:
             procs = [subprocess.Popen(work, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
+                                      stderr=subprocess.DEVNULL) for _ in range(n)]  # fmt: skip
             while True:
                 held = {
                     k: pid_of(w) for k, w in asyncio.run(snapshot(args.nats, topo)).holders.items()
                 }
-                per = sorted(list(held.values()).count(p) for p in {p.pid for p in procs})
-                if len(held) == 4 and per == [2, 2]:
+                per = [list(held.values()).count(p.pid) for p in procs]
+                if len(held) == 2 * n and per == [2] * n:
                     break
                 time.sleep(0.2)
             first = min(held.values())
             busy = [n for n, k in partition.items() if held[k] == first]
             busy_parts = sorted(partition[b] for b in busy)
             print(f"start: {dict(sorted(held.items()))}; busy watches {busy} "
-                  f"(partitions {busy_parts}), both on worker {first}")  # fmt: skip
+                  f"(partitions {busy_parts}), both on worker {first}; {n} workers")  # fmt: skip
             result: dict[str, int] = {}
 
             def publish() -> None:
@@ -162,6 +172,12 @@ def main() -> None:
             split = "never" if split_at is None else f"after {split_at:.1f} s"
             print(f"busy partitions on different workers: {split}; partitions that moved "
                   f"after that: {moves_after}")  # fmt: skip
+            share = {p.pid: 0.0 for p in procs}
+            for k, pid in now.items():
+                share[pid] = share.get(pid, 0.0) + snap.loads.get(k, 0.0)
+            total = sum(share.values()) or 1.0
+            parts = [f"{pid}: {v:.1f} ({100 * v / total:.0f} %)" for pid, v in share.items()]
+            print("load per worker at the end (messages/s, share): " + ", ".join(parts))
     finally:
         for p in procs:
             p.terminate()

@@ -212,8 +212,16 @@ def _start_mention_stream(url: str, base_url: str) -> DemoStream | None:
     with session_factory(engine)() as session:
         org_id = demo_org_id(session)
     stream = start_demo_stream(engine, org_id=org_id, base_url=base_url)
-    click.echo(
-        f"Listening: a simulated mention stream for “{stream.watch.name}” is running; a "
-        "firestorm breaks in about 8 minutes (Watches page)."
-    )
+    if stream.resumed:
+        click.echo(
+            f"Listening: the simulated mention stream for “{stream.watch.name}” continues "
+            "after its stored mentions; a new firestorm breaks in about 8 minutes. Within "
+            "12 hours of the last alert it alerts again only if it grows worse; earlier "
+            "alerts are on the Watches page."
+        )
+    else:
+        click.echo(
+            f"Listening: a simulated mention stream for “{stream.watch.name}” is running; a "
+            "firestorm breaks in about 8 minutes (Watches page)."
+        )
     return stream

@@ -38,7 +38,11 @@ def test_detect_series_errors_name_the_line(tmp_path: Path) -> None:
         "timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:05,abc\n": "line 3",
         "timestamp,value\n2026-01-01 00:05,1\n2026-01-01 00:00,2\n": "earlier than",
         "time,count\n2026-01-01 00:00,1\n": "line 1",
-        "timestamp,value\nyesterday,1\n": "not a timestamp",
+        "timestamp,value\nyesterday,1\n": "line 2, column timestamp: not a timestamp",
+        "timestamp,value\n2026-01-01 00:00,\n": "line 2, column value: the value is missing",
+        # A thousands separator would silently drop digits: refused, with what to write.
+        "timestamp,value\n2026-01-01 00:00,1,234\n": "expected 2 values (timestamp, value)",
+        "": "the file is empty",
     }
     for text, expected in cases.items():
         res = runner.invoke(cli, ["detect", "series", str(_write(tmp_path, text))])
@@ -47,6 +51,15 @@ def test_detect_series_errors_name_the_line(tmp_path: Path) -> None:
         assert "Traceback" not in res.output
     res = runner.invoke(cli, ["detect", "series", str(tmp_path / "missing.csv")])
     assert res.exit_code == 2 and "does not exist" in res.output
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("timestamp,value\n2026-01-01 00:00,1 café\n".encode("latin-1"))
+    res = runner.invoke(cli, ["detect", "series", str(latin1)])
+    assert res.exit_code == 2 and "not UTF-8" in res.output and "Traceback" not in res.output
+
+
+def test_detect_series_says_when_there_are_no_rows(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["detect", "series", str(_write(tmp_path, "timestamp,value\n"))])
+    assert res.exit_code == 0 and "has a header but no rows" in res.output
 
 
 def test_simulate_firestorm_counts_feed_detect_series(tmp_path: Path) -> None:

@@ -175,3 +175,34 @@ def test_rarity_alone_raises_a_watch_with_an_explanation() -> None:
 def test_mention_watches_keep_the_rarity_gate_off() -> None:
     assert WATCH_CONFIG.rarity is False
     assert DetectorConfig().rarity is True
+
+
+def _daily(days: int, mean: float, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    values = []
+    for ts in _times(288 * days):
+        hour = ts.hour + ts.minute / 60
+        rate = mean * max(0.05, 1 + 0.7 * math.sin((hour - 10) / 24 * 2 * math.pi))
+        values.append(float(_poisson(rng, rate)))
+    return values
+
+
+def test_a_new_busy_watch_does_not_mistake_its_first_morning_for_a_shift() -> None:
+    # A big brand: about 200 mentions an hour at the daily mean. On the first day the
+    # detector has not seen a morning yet; the rise from the night is the rhythm, not a fire.
+    first_mornings = 0
+    for seed in range(5):
+        values = _daily(2, 200 / 12, seed)
+        assert not any(d.alert for d in _run(values, WATCH_CONFIG))
+        before = _run(values, replace(WATCH_CONFIG, shift_after_a_day=False))
+        first_mornings += any(d.alert for d in before[:288])
+    assert first_mornings >= 3  # what the rule is for: without it, the morning alerts
+
+
+def test_a_slow_build_up_after_the_first_day_is_still_a_shift() -> None:
+    values = _daily(4, 200 / 12, seed=7)
+    start = 288 * 3 + 12 * 10  # day 3, 10:00: a steady excess of about 3 scales
+    for i in range(start, start + 36):
+        values[i] += 15.0
+    alerts = [i for i, d in enumerate(_run(values, WATCH_CONFIG)) if d.alert]
+    assert alerts and start <= alerts[0] < start + 36

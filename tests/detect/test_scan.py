@@ -200,3 +200,19 @@ def test_a_sparse_series_with_silent_days_is_handled() -> None:
         silent = (i // 288) % 5 == 2
         started += scan.update(ts, 0 if silent else poisson(rng, 0.01 * rhythm(ts))).started
     assert started <= 1
+
+
+def test_a_one_bucket_scan_window_does_not_repeat_the_per_bucket_reason() -> None:
+    # A sudden surge: the per-bucket detector and the scan's shortest window both see it;
+    # the alert gives the per-bucket reason once, not again as "over the last 5 min".
+    onset = 9 * 288 + 12 * 12
+    negatives = rhythmic_counts(10, 2.0, seed=3, excess=(onset, 12.0))
+    ordinary = rhythmic_counts(10, 8.0, seed=9)
+    det = WatchDetector()
+    seen = []
+    for (ts, neg), (_, other) in zip(negatives, ordinary, strict=True):
+        d = det.update(Bucket(ts, volume=neg + other, negative=neg, reach_negative=neg))
+        if d.alert and ts >= T0 + onset * WIDTH:
+            seen.append([(e.series, e.window_minutes) for e in det.explanations])
+    assert seen and ("negative", None) in seen[0]
+    assert all(("negative", 5.0) not in reasons for reasons in seen)

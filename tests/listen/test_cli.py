@@ -38,6 +38,11 @@ def test_watch_commands(runner: CliRunner) -> None:
     assert again.exit_code == 2 and "already exists" in again.output
     empty = runner.invoke(cli, ["watch", "add", "Nothing"])
     assert empty.exit_code == 2 and "--keyword" in empty.output
+    nameless = runner.invoke(cli, ["watch", "add", " ", "--keyword", "x"])
+    assert nameless.exit_code == 2 and "name it first" in nameless.output
+    klingon = runner.invoke(cli, ["watch", "add", "K", "--keyword", "x", "--language", "tlh-x"])
+    assert klingon.exit_code == 2 and "not a language code" in klingon.output
+    assert "leave --language out" in klingon.output
     assert "removed" in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))
     assert "no watches yet" in ok(runner.invoke(cli, ["watch", "list"]))
 
@@ -53,7 +58,7 @@ def test_import_is_resumable_and_idempotent(runner: CliRunner, tmp_path: Path) -
     out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
     assert "40 mentions read, 20 matched a watch, 20 newly counted" in out
     out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
-    assert "0 mentions read" in out  # resumed at the end
+    assert "already imported (up to line 40)" in out  # resumed at the end
 
 
 def test_import_errors_are_clear(runner: CliRunner, tmp_path: Path) -> None:
@@ -88,3 +93,28 @@ def test_simulate_stream(runner: CliRunner) -> None:
     out = ok(runner.invoke(cli, ["simulate", "stream", "--minutes", "0.01", "--rate", "30"]))
     assert "streaming simulated mentions of Acme" in out and "mentions counted" in out
     assert "firestorm" in ok(runner.invoke(cli, ["simulate", "--help"]))
+
+
+def test_import_stops_at_a_bad_line_keeps_the_lines_before_and_resumes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    # More good lines than one batch before the bad one: all of them are stored first.
+    rows = [json.dumps({"id": str(i), "text": "Acme", "created_at": 1_767_600_000 + i})
+            for i in range(1200)]  # fmt: skip
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join([*rows, '{"id": "x", "text": "Acme", "created_at": "soon"}']),
+                    encoding="utf-8")  # fmt: skip
+    bad = runner.invoke(cli, ["listen", "import", str(path)])
+    assert bad.exit_code == 2, bad.output
+    assert "m.jsonl:1201: cannot read the time 'soon'" in bad.output
+    assert "Everything before line 1201 was imported" in bad.output
+    path.write_text("\n".join([*rows, '{"id": "x", "text": "Acme", "created_at": 1767700000}']),
+                    encoding="utf-8")  # fmt: skip
+    out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
+    assert "resumed after line 1200" in out and "1 mentions read, 1 matched" in out
+    assert "already imported (up to line 1201)" in ok(runner.invoke(cli, ["listen", "import",
+                                                                         str(path)]))  # fmt: skip
+    empty = tmp_path / "e.csv"
+    empty.write_text("id,text,created_at\n", encoding="utf-8")
+    assert "holds no mentions" in ok(runner.invoke(cli, ["listen", "import", str(empty)]))

@@ -90,3 +90,60 @@ def test_missing_id_is_derived_from_the_content() -> None:
     a, b = Mention.from_dict(row), Mention.from_dict(dict(row))
     assert a.id == b.id and a.id.startswith("h")
     assert Mention.from_dict(row | {"text": "Acme?"}).id != a.id
+
+
+def test_a_time_out_of_range_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="out of range"):
+        parse_time(99_999_999_999_999, where="f.jsonl:1")
+    with pytest.raises(InputError, match="cannot read the time"):
+        parse_time("99999999999999", where="f.jsonl:1")
+
+
+def test_text_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    for name, first in (("m.jsonl", '{"id": "1", "text": "a", "created_at": 0}\n'),
+                        ("m.csv", "id,text,created_at\n1,a,0\n")):  # fmt: skip
+        path = tmp_path / name
+        path.write_bytes(first.encode() + b'{"id": "2", "text": "caf\xe9"}\n')
+        source = FileSource(path)
+        with pytest.raises(InputError, match="not UTF-8") as caught:
+            list(source.stream(None))
+        assert caught.value.where.endswith(f"{name}:{first.count(chr(10)) + 1}")
+
+
+def test_a_csv_row_with_more_or_fewer_values_than_the_header_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    # An unquoted comma in the text would silently cut it: the row is refused instead.
+    path.write_text("id,text,created_at\n1,fine,0\n2,Acme, again,0\n", encoding="utf-8")
+    with pytest.raises(InputError, match="4 values but the header names 3") as caught:
+        list(FileSource(path).stream(None))
+    assert caught.value.where.endswith("m.csv:3") and "double quotes" in caught.value.hint
+    path.write_text("id,text,created_at\n1,fine\n", encoding="utf-8")
+    with pytest.raises(InputError, match="2 values but the header names 3"):
+        list(FileSource(path).stream(None))
+
+
+def test_a_quoted_csv_value_may_span_lines_and_the_cursor_is_its_last_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text('id,text,created_at\n1,"two\nlines",0\n2,b,0\n', encoding="utf-8")
+    got = list(FileSource(path).stream(None))
+    assert [(m.id, m.text, c) for m, c in got] == [("1", "two\nlines", "3"), ("2", "b", "4")]
+    assert [m.id for m, _ in FileSource(path).stream("3")] == ["2"]
+
+
+def test_files_of_the_same_name_keep_separate_cursors(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = tmp_path / "a" / "m.jsonl", tmp_path / "b" / "m.jsonl"
+    a.write_text('{"id": "1", "text": "a", "created_at": 0}\n', encoding="utf-8")
+    b.write_text('{"id": "9", "text": "b", "created_at": 0}\n', encoding="utf-8")
+    assert FileSource(a).name != FileSource(b).name
+    before = FileSource(a).name
+    # A file that grows keeps its cursor (and so resumes after the lines it had).
+    with a.open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "2", "text": "c", "created_at": 0}\n')
+    assert FileSource(a).name == before
+    # The same place with other content (a new export written over the old one) starts over.
+    a.write_text('{"id": "5", "text": "new", "created_at": 0}\n', encoding="utf-8")
+    assert FileSource(a).name != before

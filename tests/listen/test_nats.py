@@ -41,27 +41,31 @@ TTL = 2.0
 pytestmark = pytest.mark.nats
 
 
-def mentions(n: int) -> tuple[list[Mention], dict[str, int]]:
-    rng = random.Random(7)
+def mentions(
+    n: int, brands: Sequence[str] = BRANDS, seed: int = 7, seconds: int = 3
+) -> tuple[list[Mention], dict[str, int]]:
+    """``n`` mentions naming one or two of ``brands``, ``seconds`` apart; and how many
+    mentions name each brand."""
+    rng = random.Random(seed)
     start = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-    out, expected = [], dict.fromkeys(BRANDS, 0)
+    out, expected = [], dict.fromkeys(brands, 0)
     for i in range(n):
-        named = rng.sample(BRANDS, rng.choice((1, 1, 2)))
+        named = rng.sample(brands, rng.choice((1, 1, 2)))
         for b in named:
             expected[b] += 1
         negative = rng.random() < 0.3
         text = f"{' and '.join(named)} {'is awful, I hate it' if negative else 'did it'} #{i}"
         out.append(
-            Mention("x", str(i), text, start + dt.timedelta(seconds=3 * i), followers=i % 500)
+            Mention("x", str(i), text, start + dt.timedelta(seconds=seconds * i), followers=i % 500)
         )
     return out, expected
 
 
-def setup_db(url: str) -> tuple[Engine, list[WatchRecord]]:
+def setup_db(url: str, brands: Sequence[str] = BRANDS) -> tuple[Engine, list[WatchRecord]]:
     engine = make_engine(url)
     upgrade(engine)
     with session_factory(engine)() as s:
-        records = [add_watch(s, Watch(name=b, keywords=(b,))) for b in BRANDS]
+        records = [add_watch(s, Watch(name=b, keywords=(b,))) for b in brands]
         s.commit()
     return engine, records
 
@@ -88,9 +92,11 @@ def series(engine: Engine, records: Sequence[WatchRecord]) -> dict[tuple[str, st
     }
 
 
-def single_process(tmp_path: Path, batch: list[Mention]) -> tuple[dict[str, int], dict]:
+def single_process(
+    tmp_path: Path, batch: list[Mention], brands: Sequence[str] = BRANDS
+) -> tuple[dict[str, int], dict]:
     """The same input through one in-process pipeline (SQLite): the reference."""
-    engine, records = setup_db(f"sqlite:///{tmp_path / 'reference.db'}")
+    engine, records = setup_db(f"sqlite:///{tmp_path / 'reference.db'}", brands)
     pipeline = Pipeline(engine, records)
     for i in range(0, len(batch), 500):
         pipeline.process([Envelope(m) for m in batch[i : i + 500]])

@@ -9,9 +9,12 @@ from dataclasses import replace
 
 from sqlalchemy import Engine, select
 
+from firewarden.detect.series import Bucket
 from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.detect.types import Decision
+from firewarden.listen.content import load_content, with_content
 from firewarden.listen.mention import Mention
-from firewarden.listen.pipeline import Pipeline
+from firewarden.listen.pipeline import DEFAULT_WIDTH, Pipeline
 from firewarden.listen.simulated import demo_watch, to_mentions
 from firewarden.listen.store import load_cursor
 from firewarden.listen.tables import ListenAlert
@@ -94,3 +97,40 @@ def test_restart_gives_the_same_decisions_as_an_uninterrupted_run(engine: Engine
     with engine.connect() as conn:
         assert load_cursor(conn, "sim") == str(len(ms))
     assert stored_alerts(engine, again.id) == expected
+
+
+def _content_key(b: Bucket) -> tuple[object, ...]:
+    uses = sorted((u.author, tuple(sorted(u.terms)), u.negative) for u in b.content)
+    return (b.start, tuple(uses), b.misconduct, round(b.reach_misconduct, 9))
+
+
+def test_content_tallied_from_batches_equals_the_stored_mentions(engine: Engine) -> None:
+    """The running pipeline tallies each bucket's content from the batches it stores; the
+    detector must see exactly what the store holds for that bucket, redeliveries included
+    (a mention delivered twice is counted once)."""
+    rec = add(engine, "Acme")
+    pipe = Pipeline(engine, [rec])
+    state = pipe.states[0]
+    seen: list[Bucket] = []
+    update = state.detector.update
+
+    def spy(bucket: Bucket) -> Decision:
+        seen.append(bucket)
+        return update(bucket)
+
+    state.detector.update = spy  # type: ignore[method-assign]
+    ms = misconduct_mentions()
+    half = len(ms) // 2
+    run(pipe, ms[:half])
+    run(pipe, ms[half - 500 : half])  # at-least-once delivery: a redelivered stretch
+    run(pipe, ms[half:])
+    pipe.flush()
+    assert sum(1 for b in seen if b.content) > 100
+    assert any(b.misconduct for b in seen)
+    with engine.connect() as conn:
+        stored = load_content(
+            conn, rec.id, seen[0].start, seen[-1].start + DEFAULT_WIDTH, DEFAULT_WIDTH, state.skip
+        )
+    expected = with_content([Bucket(b.start) for b in seen], stored)
+    assert [_content_key(b) for b in seen] == [_content_key(b) for b in expected]
+    assert len(state.tally) == 0  # nothing left over once every bucket is closed

@@ -109,6 +109,27 @@ def test_escalation_routes_by_level_and_records_failures() -> None:
     assert message.url == "https://fw/alerts/1" and "top terms: boycott" in message.explanation
 
 
+def test_messages_speak_plainly_and_do_not_repeat_the_summary() -> None:
+    from firewarden.detect.types import Explanation
+
+    lead = alert("warning")
+    when = dt.datetime(2026, 1, 5, 9, 55, tzinfo=dt.UTC)
+    volume = Explanation("volume", "rise", 90, 30, when, AlertLevel.WATCH, 5.0, window_minutes=10)
+    both = RaisedAlert(1, 1, "Acme", "warning", lead.bucket_start, lead.summary,
+                       (volume, *lead.explanations), lead.url)  # fmt: skip
+    message = alert_message(both, {"top_terms": ["boycott"]})
+    # The leading explanation (the stored summary's), in words and UTC, not "+00:00".
+    assert message.summary == (
+        "Negative mentions rose to 30, 10.0× the expected 3, since 2026-01-05 10:00 UTC"
+    )
+    assert message.title == "Acme: mentions are heating up (act soon)"
+    assert message.explanation == (
+        "Mentions over the last 10 min rose to 90, 3.0× the expected 30, "
+        "since 2026-01-05 09:55 UTC",
+        "top terms: boycott",
+    )
+
+
 def test_escalation_config_errors() -> None:
     with pytest.raises(ConfigError, match="not configured"):
         escalation_from_config({"escalation": {"crisis": ["slack"]}})
@@ -166,7 +187,7 @@ def test_demo_stream_comes_alive(engine: Engine) -> None:
         assert handle.history_done.wait(60), handle.error
     finally:
         handle.stop()
-    assert handle.error is None
+    assert handle.error is None and not handle.resumed
     assert handle.stats.counted >= 100
     with session_factory(engine)() as s:
         (rec,) = list_watches(s)
@@ -178,3 +199,4 @@ def test_demo_stream_comes_alive(engine: Engine) -> None:
     assert again.history_done.wait(60)
     again.stop()
     assert again.error is None and again.stats.counted < 10 < before
+    assert again.resumed  # the start message then says the earlier alerts are kept

@@ -78,6 +78,11 @@ def test_language_filter() -> None:
     assert names("Zephyrの配達が遅い") == ["Other"]
 
 
+def test_language_codes_are_written_as_the_sources_give_them() -> None:
+    watch = Watch.from_dict({"name": "A", "keywords": "x", "languages": ["EN", " ja", "en"]})
+    assert watch.languages == ("en", "ja")
+
+
 def test_config_inline_and_yaml(tmp_path: Path) -> None:
     inline = watches_from_config({"watches": [{"name": "A", "keywords": [["Acme", "アクメ"]]}]})
     assert inline[0].keywords == ("Acme", "アクメ")
@@ -98,6 +103,15 @@ def test_config_inline_and_yaml(tmp_path: Path) -> None:
             "two watches",
         ),
         ({"watches": "missing.yaml"}, "does not exist"),
+        # A language name or a region would keep every mention out of the watch, silently.
+        (
+            {"watches": [{"name": "A", "keywords": "x", "languages": ["Japanese"]}]},
+            "'Japanese' is not a language code",
+        ),
+        (
+            {"watches": [{"name": "A", "keywords": "x", "languages": "en-US"}]},
+            "'en-US' is not a language code",
+        ),
     ],
 )
 def test_config_errors(section: dict[str, object], message: str, tmp_path: Path) -> None:

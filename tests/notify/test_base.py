@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,4 +19,5 @@ def test_time_must_carry_a_timezone() -> None:
 
 def test_label_and_time_text() -> None:
     assert alert("warning").label == "Warning"
-    assert alert().time_text == "2025-01-10T18:30+09:00"
+    assert alert().time_text == "2025-01-10 18:30 UTC+09:00"
+    assert alert(time=datetime(2025, 1, 10, 9, 30, tzinfo=UTC)).time_text == "2025-01-10 09:30 UTC"

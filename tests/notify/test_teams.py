@@ -67,7 +67,11 @@ def test_alert_arrives_as_an_adaptive_card(crisis: AlertMessage) -> None:
     assert texts[:3] == ["CRISIS", crisis.title, crisis.summary]
     assert card["body"][0]["color"] == "Attention"
     facts = {f["title"]: f["value"] for f in card["body"][3]["facts"]}
-    assert facts == {"Level": "Crisis", "Watch": "brand: Acme", "Time": "2025-01-10T18:30+09:00"}
+    assert facts == {
+        "Level": "Crisis",
+        "Watch": "brand: Acme",
+        "Time": "2025-01-10 18:30 UTC+09:00",
+    }
     assert "- 62% negative (usual 12%)" in texts[-1]
     assert card["actions"][0]["url"] == crisis.url
 

@@ -77,6 +77,9 @@ def test_what_rose_in_words() -> None:
     assert "rose to 48 against about 0 expected" in what_rose(from_nothing)
     drop = {**rise, "series": "volume", "direction": "drop", "observed": 1, "ratio": 0.2}
     assert what_rose(drop).startswith("Mentions fell to 1 against about 6 expected")
+    estimate = {**rise, "series": "volume", "observed": 30, "expected": 4.758, "ratio": 6.3}
+    assert "Mentions rose to 30, 6.3× the expected 4.8," in what_rose(estimate)
+    assert "the expected 1,235," in what_rose({**estimate, "expected": 1234.6})
     terms = {**rise, "series": "terms", "note": "emerging negative terms: «boycott» by 4"}
     assert what_rose(terms) == "Emerging negative terms: «boycott» by 4"
 
@@ -99,3 +102,11 @@ def test_chart_summary_names_totals_peak_and_alerts() -> None:
     )
     quiet = {**chart, "points": [], "alerts": []}
     assert chart_summary(quiet).endswith("0 mentions; nothing was counted. No alerts.")
+
+
+def test_the_reasons_that_set_the_level_come_first() -> None:
+    from firewarden.web.watch_views import _gravest_first
+
+    reasons = [{"series": "a", "level": "watch"}, {"series": "b", "level": "crisis"},
+               {"series": "c", "level": "warning"}, {"series": "d", "level": "crisis"}]  # fmt: skip
+    assert [e["series"] for e in _gravest_first(reasons)] == ["b", "d", "c", "a"]

@@ -112,7 +112,11 @@ def test_series_json_shape_and_regrouping(client_for: Clients, seeded: Seeded) -
     client = client_for("viewer")
     five = client.api("GET", f"/watches/{seeded.watch_a}/series").json()
     assert set(five) >= {"watch_id", "from", "to", "bucket", "bucket_seconds", "points",
-                         "alerts", "sentiment", "summary", "last_data_at"}  # fmt: skip
+                         "alerts", "sentiment", "summary", "last_data_at",
+                         "last_mention_at"}  # fmt: skip
+    # The newest counted post, never later than the data (the open bucket's end may be).
+    assert five["last_mention_at"] <= five["last_data_at"]
+    assert "Newest mention counted:" in client.get(f"/watches/{seeded.watch_a}").text
     assert five["bucket"] == "5m" and five["bucket_seconds"] == 300
     starts = [dt.datetime.fromisoformat(p["start"]) for p in five["points"]]
     assert all(b - a == WIDTH for a, b in itertools.pairwise(starts))
@@ -312,3 +316,28 @@ def test_alert_page_names_emerging_terms_and_misconduct(
     assert "boycott" in words and "sexist" in words
     assert "2 mentions look like employee-misconduct content" in words
     assert "employee-misconduct content" in words
+
+
+def test_an_offensive_post_of_neutral_tone_counts_as_negative_in_the_split(
+    world: World, seeded: Seeded
+) -> None:
+    """The chart's negative line counts offensive posts; the sentiment split must agree, or
+    the page shows two different "negative" figures for one window."""
+    from firewarden.listen.enrich import Enrichment
+    from firewarden.listen.mention import Mention
+    from firewarden.listen.store import Counted, mention_row, store_batch
+    from firewarden.store.engine import make_engine, session_factory
+    from firewarden.web.watch_queries import sentiment_split
+
+    engine = make_engine(world.url)
+    at = world.clock() - dt.timedelta(minutes=1)
+    m = Mention("simulated", "rude-1", "Acme staff are idiots", at)
+    e = Enrichment("en", "neutral", True, False, (), 0, False)
+    with engine.begin() as conn:
+        counted = Counted(seeded.watch_a, "simulated", "rude-1", at, True, 0, 0, False)
+        store_batch(conn, [mention_row(m, e)], [counted], WIDTH)
+    with session_factory(engine)() as s:
+        start = world.clock() - dt.timedelta(days=2)
+        split = sentiment_split(s, seeded.watch_a, start, world.clock())
+    engine.dispose()
+    assert split["negative"] == seeded.negative + 1

@@ -69,8 +69,12 @@ def series_command(file: Path, out_path: Path | None, direction: str, counts: bo
     config = replace(DetectorConfig(), direction=Direction(direction), counts=counts)
     detector = SeriesDetector(config)
 
+    seen = 0
+
     def rows() -> Iterator[tuple[datetime, float, Decision]]:
+        nonlocal seen
         for ts, value in read_series(file):
+            seen += 1
             yield ts, value, detector.update(ts, value)
 
     if out_path is None:
@@ -85,6 +89,11 @@ def series_command(file: Path, out_path: Path | None, direction: str, counts: bo
             raise
         tmp.replace(out_path)
         click.echo(f"wrote {out_path} ({alerts} alerts)", err=True)
+    if not seen:
+        click.echo(
+            f"note: {file} has a header but no rows: there was nothing to run the detector on",
+            err=True,
+        )
 
 
 @click.group("simulate")
@@ -179,7 +188,7 @@ def firestorm_command(
                         int(m.storm),
                     ]
                 )
-    onset = sim.onset.isoformat(sep=" ") if sim.onset else "none"
+    onset = f"{sim.onset.isoformat(sep=' ', timespec='seconds')} UTC" if sim.onset else "none"
     click.echo(f"true onset: {onset} ({len(sim.mentions)} mentions)", err=True)
 
 

@@ -13,6 +13,11 @@ from firewarden.detect.types import Decision
 from firewarden.errors import InputError
 
 _HINT = "the file needs a header 'timestamp,value' and one row per bucket, oldest first"
+_TIME_HINT = (
+    "write times as ISO 8601 (2026-01-05 10:00, 2026-01-05T10:00:00Z; without a zone they are "
+    "UTC) or Unix seconds (1767607200)"
+)
+_VALUE_HINT = "write plain numbers such as 12 or 3.5 (no thousands separators, units or blanks)"
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -43,7 +48,14 @@ def read_series(path: Path, *, allow_unsorted: bool = False) -> Iterator[tuple[d
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", where=str(path)) from None
     with handle:
-        yield from _rows(handle, str(path), allow_unsorted)
+        try:
+            yield from _rows(handle, str(path), allow_unsorted)
+        except UnicodeDecodeError:
+            raise InputError(
+                "the file is not UTF-8 text",
+                where=str(path),
+                hint="save it as UTF-8 (in Excel: “CSV UTF-8”), then run the command again",
+            ) from None
 
 
 def _rows(
@@ -67,28 +79,36 @@ def _rows(
             line = reader.line_num
             if not row or all(not c.strip() for c in row):
                 continue
-            if len(row) <= max(i_ts, i_val):
+            if len(row) != len(header):
+                # More values than columns is a comma inside a value (1,234): never guess.
                 raise InputError(
-                    f"line {line}: expected {len(header)} columns, found {len(row)}",
+                    f"line {line}: expected {len(header)} values ({', '.join(header)}), "
+                    f"found {len(row)}",
                     where=where,
-                    hint=_HINT,
+                    hint=_VALUE_HINT if len(row) > len(header) else _HINT,
                 )
             try:
                 ts = parse_timestamp(row[i_ts])
             except ValueError as exc:
-                raise InputError(f"line {line}: {exc}", where=where, hint=_HINT) from None
+                raise InputError(
+                    f"line {line}, column timestamp: {exc}", where=where, hint=_TIME_HINT
+                ) from None
             text = row[i_val].strip()
             try:
                 value = float(text)
             except ValueError:
                 raise InputError(
-                    f"line {line}: the value {text!r} is not a number", where=where, hint=_HINT
+                    f"line {line}, column value: {text!r} is not a number"
+                    if text
+                    else f"line {line}, column value: the value is missing",
+                    where=where,
+                    hint=_VALUE_HINT,
                 ) from None
             if value != value or value in (float("inf"), float("-inf")):
                 raise InputError(
-                    f"line {line}: the value {text!r} is not a finite number",
+                    f"line {line}, column value: {text!r} is not a finite number",
                     where=where,
-                    hint=_HINT,
+                    hint=_VALUE_HINT,
                 )
             # Equal timestamps are tolerated (clock changes repeat an hour); going back is not.
             if last is not None and ts < last and not allow_unsorted:

@@ -63,6 +63,11 @@ class DetectorConfig:
     #: CUSUM: drift allowance and decision interval, in scales.
     cusum_k: float = 1.0
     cusum_h: float = 15.0
+    #: A lasting shift alone alerts only once the series has been watched for a whole day:
+    #: before that, the daily rhythm itself (the first morning's rise from the night) is a
+    #: shift the detector cannot tell from a real one. Mention watches; generic series keep
+    #: the plain warm-up (NAB ignores their first 15 % anyway).
+    shift_after_a_day: bool = False
     end_quiet: int = 30
     #: After an alert, a new episode within this many points stays silent unless it is
     #: worse than the one alerted (a rekindled fire is the same fire).
@@ -124,6 +129,7 @@ WATCH_CONFIG = DetectorConfig(
     rarity=False,
     context=False,
     coarse=0,
+    shift_after_a_day=True,
 )
 
 
@@ -137,6 +143,7 @@ class SeriesDetector:
         self._counts = cfg.counts
         self._n = 0
         self._last_ts: datetime | None = None
+        self._first_ts: datetime | None = None
         self._interval = 0.0
         self._intervals: list[float] = []
         self._cusum_up = 0.0
@@ -207,6 +214,13 @@ class SeriesDetector:
             scale = math.sqrt(max(scale * scale, pred, 0.25))
         return pred, scale
 
+    def _day_seen(self, ts: datetime) -> bool:
+        """Whether shifts may alert: always, or once a whole day has been watched."""
+        first = self._first_ts
+        return not self.config.shift_after_a_day or (
+            first is not None and (ts - first).total_seconds() >= 86400.0
+        )
+
     def _learn_interval(self, ts: datetime) -> None:
         if self._last_ts is not None and not self._interval:
             gap = (ts - self._last_ts).total_seconds()
@@ -242,6 +256,8 @@ class SeriesDetector:
         if trials is not None and trials <= 0:
             return Decision(ts, self._level, 0.0, False)
         self._learn_interval(ts)
+        if self._first_ts is None:
+            self._first_ts = ts
         if self._counts is None and (x < 0 or x != int(x)):
             self._counts = False
         self._n += 1
@@ -285,7 +301,7 @@ class SeriesDetector:
         score = max(point, shift) if warm else 0.0
         # A lasting shift alone is worth a watch; escalation needs a striking point.
         level = self._level_for(point, x, pred) if warm else AlertLevel.NONE
-        if warm and level is AlertLevel.NONE and shift >= cfg.watch:
+        if warm and level is AlertLevel.NONE and shift >= cfg.watch and self._day_seen(ts):
             level = AlertLevel.WATCH
 
         alert = False

@@ -127,7 +127,14 @@ class WatchDetector:
                 if e is not None
             ]
             if ranked or self._n - self._last_alert > self._cooldown:
-                ranked += [self._explain(name, r) for name, r in scans.items() if r.active]
+                # A one-bucket scan window of a series that alerted per bucket says the
+                # same thing twice ("negative rose to 93" and "... over the last 5 min").
+                per_bucket = {e.series for e in ranked}
+                ranked += [
+                    self._explain(name, r)
+                    for name, r in scans.items()
+                    if r.active and not (r.window == 1 and name in per_bucket)
+                ]
                 if term is not None and term.active and term.hits:
                     ranked.append(_explain_terms(term))
                 if flagged is not None and flagged.level == AlertLevel.WATCH:

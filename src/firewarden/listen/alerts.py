@@ -17,13 +17,70 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, update
 
-from firewarden.detect.types import Decision, Explanation
+from firewarden.detect.types import Decision, Explanation, _duration
 from firewarden.errors import ConfigError
 from firewarden.listen.tables import ListenAlert
 from firewarden.notify.base import AlertMessage, Notifier, NotifyError
 
 ALERTS: Table = ListenAlert.__table__  # type: ignore[assignment]
 LEVELS = ("watch", "warning", "crisis")
+#: What each level asks of the people who read it.
+LEVEL_ASKS = {"watch": "keep an eye on it", "warning": "act soon", "crisis": "act now"}
+#: The detector's series names in the words the pages and messages use.
+SERIES_WORDS = {
+    "volume": "mentions",
+    "negative": "negative mentions",
+    "reach_negative": "negative mentions weighted by reach (1 = a typical account)",
+    "reply_share": "share of replies to the brand's posts",
+    "replies_to_brand": "replies to the brand's posts",
+    "terms": "emerging negative terms",
+    "misconduct": "employee-misconduct content",
+}
+
+
+def _number(series: str, value: float) -> str:
+    """A figure as people read it: 48, 1,250, 4.8, 0.05 (the expected levels are estimates,
+    so more digits would only suggest a precision they do not have)."""
+    if series == "reply_share":
+        return f"{value:.0%}"
+    if abs(value) >= 10 or value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:.2g}"
+
+
+def _since(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value or "").replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def what_rose(e: Mapping[str, Any]) -> str:
+    """One line for people (an explanation as ``Explanation.to_dict`` gives it): what rose, by
+    how much over the expected level, since when (UTC). The content signals (emerging terms,
+    misconduct content) carry their own sentence."""
+    note = str(e.get("note") or "")
+    if note:
+        return note[:1].upper() + note[1:]
+    series = str(e.get("series", ""))
+    words = SERIES_WORDS.get(series, series)
+    window = e.get("window_minutes")
+    if window:
+        words += f" over the last {_duration(float(window))}"
+    observed, expected = float(e.get("observed", 0)), float(e.get("expected", 0))
+    ratio = e.get("ratio")
+    verb = "rose" if e.get("direction", "rise") == "rise" else "fell"
+    if ratio and verb == "rose":
+        how = f", {ratio:.1f}× the expected {_number(series, expected)}"
+    else:
+        how = f" against about {_number(series, expected)} expected"
+    since = _since(e.get("since"))
+    when = f", since {since:%Y-%m-%d %H:%M} UTC" if since else ""
+    return f"{words[:1].upper()}{words[1:]} {verb} to {_number(series, observed)}{how}{when}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +145,12 @@ def alert_url(base_url: str, alert_id: int) -> str:
 
 
 def alert_message(alert: RaisedAlert, evidence: Mapping[str, list[str]]) -> AlertMessage:
-    """What the notifiers send: the explanation lines, then the evidence."""
-    lines = [e.summary() for e in alert.explanations]
+    """What the notifiers send: the leading explanation in plain words, then the other
+    series that alerted and the evidence."""
+    lead = next((e for e in alert.explanations if e.summary() == alert.summary), None)
+    if lead is None and alert.explanations:
+        lead = alert.explanations[0]
+    lines = [what_rose(e.to_dict()) for e in alert.explanations if e is not lead]
     if evidence.get("top_terms"):
         lines.append("top terms: " + ", ".join(evidence["top_terms"][:8]))
     if evidence.get("top_posts"):
@@ -97,9 +158,9 @@ def alert_message(alert: RaisedAlert, evidence: Mapping[str, list[str]]) -> Aler
     for sample in evidence.get("sample_mentions", [])[:3]:
         lines.append(f"e.g. “{sample[:140]}”")
     return AlertMessage(
-        title=f"{alert.watch_name}: {alert.level} – mentions are heating up",
+        title=f"{alert.watch_name}: mentions are heating up ({LEVEL_ASKS[alert.level]})",
         level=alert.level,
-        summary=alert.summary,
+        summary=what_rose(lead.to_dict()) if lead is not None else alert.summary,
         explanation=tuple(lines),
         url=alert.url,
         watch=alert.watch_name,

@@ -99,10 +99,13 @@ def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
 
 
 def print_alert(alert: RaisedAlert) -> None:
+    """The alert as its messages say it: the leading explanation in plain words, UTC."""
+    from firewarden.listen.alerts import alert_message
+
     colour = {"watch": "yellow", "warning": "bright_red", "crisis": "red"}[alert.level]
     click.echo(
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
-        + f" {alert.watch_name}: {alert.summary}\n         {alert.url}"
+        + f" {alert.watch_name}: {alert_message(alert, {}).summary}\n         {alert.url}"
     )
 
 
@@ -130,17 +133,67 @@ def listen_group() -> None:
 @listen_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Import mentions from a JSONL or CSV FILE (resumes where an interrupted import stopped)."""
+    """Import mentions from a JSONL or CSV FILE (resumes where an interrupted import stopped).
+
+    \b
+    Each line (JSONL) or row (CSV, with a header) is one mention:
+      text        what the post says (required)
+      created_at  when it was posted: ISO 8601 (2026-01-05T10:00:00Z; no zone means UTC)
+                  or Unix seconds (required)
+      id          the post's id on its platform (without one, an id is derived from the
+                  platform, author, time and text)
+      platform    x, bluesky, mastodon, rss... (default: import)
+    and optionally url, author_handle, author_id, followers, language, reply_to,
+    reply_to_author, quote_of, quote_of_author, repost_of, likes, reposts, replies,
+    quotes, media (image,video).
+
+    A bad line stops the import and is named; the lines before it are kept. Correct it and
+    run the same command again: the import resumes at that line, and a mention already
+    stored is never counted twice.
+    """
     from firewarden.listen.runner import run
     from firewarden.listen.sources.jsonl_csv import FileSource
 
     if not file.is_file():
-        raise InputError("no such file", where=str(file))
+        raise InputError(
+            "no such file",
+            where=str(file),
+            hint="check the path; a relative path starts in the current folder",
+        )
     source = FileSource(file)
     with listen_engine() as engine:
         pipeline = _pipeline(engine, _watches(engine))
         started = time.perf_counter()
-        stats = run(engine, pipeline, [source], live=False)
+        try:
+            stats = run(engine, pipeline, [source], live=False)
+        except InputError as exc:
+            if not source.lines:
+                raise
+            line = exc.where.rpartition(":")[2]
+            if line.isdigit() and int(line) > 1:
+                kept = f"everything before line {line} was imported. Correct line {line} and "
+                kept += "run the same command again: the import resumes there"
+            elif line.isdigit():
+                kept = "nothing was imported. Correct line 1 and run the same command again"
+            else:
+                kept = "what came before was imported; correct the file and run the same "
+                kept += "command again: the import resumes where it stopped"
+            raise InputError(
+                exc.message,
+                where=exc.where,
+                hint=f"{exc.hint}.\n  {kept[:1].upper()}{kept[1:]}" if exc.hint else kept,
+            ) from None
+    if stats.received == 0:
+        if source.resumed_after and source.resumed_after >= source.lines:
+            click.echo(
+                f"{file} was already imported (up to line {source.resumed_after}); "
+                "nothing new to read. Lines added at its end are read on the next import."
+            )
+        else:
+            click.echo(f"{file} holds no mentions: it is empty or has only a header.")
+        return
+    if source.resumed_after:
+        click.echo(f"resumed after line {source.resumed_after}, where an earlier import stopped")
     click.echo(_summary(stats, time.perf_counter() - started))
 
 

@@ -1,10 +1,14 @@
-"""What a watch's stored mentions say, per bucket, for the detector's content signals.
+"""What a watch's mentions say, per bucket, for the detector's content signals.
 
 The counts of a bucket are stored (``listen_buckets``); the content signals also need each
 mention's author, content terms and negative flag, and the misconduct flags with their
-reach. Those are read back from the stored mentions of the watch (``listen_mentions`` joined
-to ``listen_mention_watches``), so a restarted worker, or another one claiming the watch,
-rebuilds the content signals' state from the same rows an uninterrupted run saw.
+reach. A running pipeline tallies them from each batch as it stores it (:class:`ContentTally`:
+only the (watch, mention) pairs the store counted as new, so a redelivered mention adds
+nothing, exactly as in the stored counts). What happened before the pipeline started, or
+before it took the watch over, is read back from the stored mentions of the watch
+(:func:`load_content`: ``listen_mentions`` joined to ``listen_mention_watches``), so a
+restarted worker, or another one claiming the watch, rebuilds the content signals' state
+from the same rows an uninterrupted run saw.
 """
 
 from __future__ import annotations
@@ -28,6 +32,46 @@ class BucketContent:
     uses: list[ContentUse] = field(default_factory=list)
     flagged: int = 0
     flagged_reach: float = 0.0
+
+
+class ContentTally:
+    """The content of one watch's open buckets, tallied from the batches as they are stored."""
+
+    __slots__ = ("_open",)
+
+    def __init__(self) -> None:
+        self._open: dict[dt.datetime, BucketContent] = {}
+
+    def add(
+        self,
+        start: dt.datetime,
+        author: str,
+        terms: frozenset[str],
+        negative: bool,
+        misconduct: bool,
+        followers: int,
+    ) -> None:
+        """One newly counted mention of the bucket starting at ``start``."""
+        if not terms and not misconduct:
+            return
+        slot = self._open.get(start)
+        if slot is None:
+            slot = self._open[start] = BucketContent()
+        if terms:
+            slot.uses.append(ContentUse(author, terms, negative))
+        if misconduct:
+            slot.flagged += 1
+            slot.flagged_reach += reach_weight(followers)
+
+    def take(self, until: dt.datetime) -> dict[dt.datetime, BucketContent]:
+        """The content of the buckets starting before ``until``, forgotten here."""
+        done = {start: c for start, c in self._open.items() if start < until}
+        for start in done:
+            del self._open[start]
+        return done
+
+    def __len__(self) -> int:
+        return len(self._open)
 
 
 def skip_terms(watch: Watch) -> frozenset[str]:

@@ -36,6 +36,9 @@ class DemoStream:
     error: BaseException | None = None
     #: Set once the recent history is stored (the dashboard has its series).
     history_done: threading.Event = field(default_factory=threading.Event)
+    #: The watch had stored mentions already (an earlier demo run): the stream continues
+    #: after them, and the earlier run's alerts are on the Watches page.
+    resumed: bool = False
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stop_event.set()
@@ -73,7 +76,9 @@ def start_demo_stream(
     record = demo_watch_record(engine, brand, org_id)
     start = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     stop = threading.Event()
-    handle = DemoStream(record, threading.Thread(), stop)
+    handle = DemoStream(
+        record, threading.Thread(), stop, resumed=_latest(engine, record) is not None
+    )
 
     def run() -> None:
         try:
@@ -86,6 +91,15 @@ def start_demo_stream(
     handle.thread = threading.Thread(target=run, name=f"demo stream {brand}", daemon=True)
     handle.thread.start()
     return handle
+
+
+def _latest(engine: Engine, record: WatchRecord) -> dt.datetime | None:
+    """When the watch's newest stored mention was posted (None: nothing stored yet)."""
+    with engine.connect() as conn:
+        latest: dt.datetime | None = conn.execute(
+            select(func.max(LINKS.c.created_at)).where(LINKS.c.watch_id == record.id)
+        ).scalar()
+    return latest
 
 
 def _run(
@@ -115,10 +129,7 @@ def _run(
     )
     seed = int(start.timestamp())
     mentions = list(to_mentions(simulate(cfg, seed=seed).mentions, brand=record.name, seed=seed))
-    with engine.connect() as conn:
-        latest = conn.execute(
-            select(func.max(LINKS.c.created_at)).where(LINKS.c.watch_id == record.id)
-        ).scalar()
+    latest = _latest(engine, record)
     if latest is not None:
         mentions = [m for m in mentions if m.created_at > latest]
     pipeline = Pipeline(engine, [record], base_url=base_url, escalation=escalation)

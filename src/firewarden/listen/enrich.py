@@ -22,6 +22,7 @@ from firewarden.listen.mention import Mention
 from firewarden.listen.sentiment import sentiment
 from firewarden.text.language import detect_language
 from firewarden.text.normalize import Folded, fold, fold_pattern
+from firewarden.text.terms import content_terms
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "delivery": ("delivery", "deliver", "delivered", "shipping", "shipment", "courier",
@@ -102,6 +103,8 @@ class TextFacts:
     topics: tuple[str, ...]
     complaint_cue: bool
     misconduct_groups: int
+    #: The content terms (stop words skipped; each watch drops its own names from them).
+    terms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ def text_facts(text: str, language: str = "") -> TextFacts:
         topics=tuple(_groups(_TOPIC_RE, _TOPIC_OF, f)),
         complaint_cue=_CUE_RE.search(f) is not None,
         misconduct_groups=misconduct_groups(f),
+        terms=content_terms(text),
     )
 
 

@@ -45,7 +45,8 @@ def build_evidence(
     """
     negative = [m for m in window if m.negative] or list(window)
     terms = top_terms((m.text for m in negative), exclude=keywords)
-    by_reach = sorted(window, key=lambda m: -m.reach)
+    # The most-reached negative posts (what spreads the storm), then others if too few.
+    by_reach = sorted(window, key=lambda m: (not m.negative, -m.reach))
     posts = [m.url or m.key for m in by_reach[:3]]
     seen: set[str] = set()
     samples: list[str] = []

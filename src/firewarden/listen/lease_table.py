@@ -11,6 +11,8 @@ JetStream removes a key that was not written for that long. It holds
   longer matches), released with ``delete(last=revision)`` (a compare and set too: the server
   answers "wrong last sequence", error code 10071, when the lease is no longer ours).
 * ``worker.<id>`` = a heartbeat, written every round; the live workers are the keys present.
+  Its value names the lease protocol the worker speaks (``{"protocol": 3}``, :data:`PROTOCOL`);
+  workers from before protocol versions wrote an empty value (protocol 0 here).
 * ``load.p<k>`` = the recent messages per second of partition ``k`` (a decimal number),
   written every round by its holder; it outlives a release (until the time-to-live), so the
   next holder and everybody's plan know what the partition weighs
@@ -22,11 +24,23 @@ worker's leases and heartbeat disappear by themselves.
 
 The bucket's own time-to-live wins over the one a worker was started with, so every worker of
 a stream uses the same timing; delete the bucket (``nats kv rm``) to change it.
+
+**Reading the table** (:meth:`LeaseTable.snapshot`) lists the keys present with one stream
+information request (``subjects_filter``: the server answers from one state of the stream),
+then reads each key's current entry. A key rewritten after the listing is read with its new
+value; one deleted or expired after the listing is left out (a delete marker or no entry: the
+key-value "not found"). So every key that exists throughout the read is in the view, each
+with a value at least as recent as the listing; a key created after the listing waits for the
+next round. (A key-value watcher, used before, marks "all current values delivered" by the
+consumer's pending count, which can reach zero too early while keys are being rewritten: a
+rewritten lease could be missing from the view.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -38,6 +52,11 @@ from typing import Any
 LEASE = "lease.p"
 WORKER = "worker."
 LOAD = "load.p"
+#: The lease protocol this code speaks, written in every heartbeat. 0: none given (workers
+#: from before versions: count shares, then load shares with ``load.pK``); 3: these rules.
+#: Workers of different protocols can disagree about the target and keep moving partitions
+#: (never unsafely), so a worker refuses to join a pool that speaks another one.
+PROTOCOL = 3
 
 
 def bucket_name(stream: str) -> str:
@@ -62,21 +81,56 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The leases (partition -> worker id), the live workers and the partitions' loads
-    (partition -> messages per second, where reported), as read in one pass."""
+    """The leases (partition -> worker id), the live workers, the partitions' loads
+    (partition -> messages per second, where reported) and the lease protocol of every live
+    worker (0: none given), as the table was at one moment."""
 
     holders: dict[int, str]
     live: frozenset[str]
     loads: dict[int, float] = field(default_factory=dict)
+    protocols: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+def heartbeat_value(protocol: int = PROTOCOL) -> bytes:
+    return json.dumps({"protocol": protocol}).encode()
+
+
+def protocol_of(value: bytes) -> int:
+    """The protocol a heartbeat names; 0 for an empty or unreadable one (an older worker)."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return 0
+    proto = data.get("protocol") if isinstance(data, dict) else None
+    return proto if isinstance(proto, int) and not isinstance(proto, bool) else 0
+
+
+def parse(entries: Mapping[str, bytes]) -> Snapshot:
+    """The snapshot of the table's current entries (key -> value; deleted keys absent)."""
+    holders: dict[int, str] = {}
+    protocols: dict[str, int] = {}
+    loads: dict[int, float] = {}
+    for key, value in entries.items():
+        if key.startswith(LEASE) and key[len(LEASE) :].isdigit():
+            holders[int(key[len(LEASE) :])] = value.decode()
+        elif key.startswith(WORKER):
+            protocols[key[len(WORKER) :]] = protocol_of(value)
+        elif key.startswith(LOAD) and key[len(LOAD) :].isdigit():
+            with contextlib.suppress(ValueError):
+                loads[int(key[len(LOAD) :])] = float(value.decode())
+    return Snapshot(holders, frozenset(protocols), loads, protocols)
 
 
 class LeaseTable:
     """Leases of one stream's partitions. Methods return ``None``/``False`` when a compare and
     set fails (somebody else holds the lease, or it expired); other errors propagate."""
 
-    def __init__(self, kv: Any, ttl: float) -> None:
+    def __init__(self, kv: Any, ttl: float, *, js: Any, bucket: str) -> None:
         self.kv = kv
         self.ttl = ttl
+        self.js = js  # reads the bucket's stream (snapshot)
+        self.stream = f"KV_{bucket}"  # the key-value conventions of JetStream
+        self.prefix = f"$KV.{bucket}."
 
     @classmethod
     async def open(cls, js: Any, stream: str, ttl: float) -> LeaseTable:
@@ -89,7 +143,7 @@ class LeaseTable:
         except BucketNotFoundError:
             kv = await js.create_key_value(bucket=bucket, ttl=ttl, history=1)
         status = await kv.status()
-        return cls(kv, float(status.ttl or ttl))
+        return cls(kv, float(status.ttl or ttl), js=js, bucket=bucket)
 
     async def claim(self, partition: int, worker: str) -> Claim | None:
         """Take a free lease, or None when somebody holds it (or it changed meanwhile)."""
@@ -134,7 +188,7 @@ class LeaseTable:
         return True
 
     async def heartbeat(self, worker: str) -> None:
-        await self.kv.put(f"{WORKER}{worker}", b"")
+        await self.kv.put(f"{WORKER}{worker}", heartbeat_value())
 
     async def report_loads(self, loads: Mapping[int, float]) -> None:
         """Publish the recent load of the partitions this worker holds."""
@@ -146,35 +200,27 @@ class LeaseTable:
         await self.kv.delete(f"{WORKER}{worker}")
 
     async def snapshot(self) -> Snapshot | None:
-        """Every lease and heartbeat present now (deleted and expired keys are absent), or
-        None when the listing did not complete in time (an entry expiring while it is read
-        can leave the watcher without its end marker): the caller tries again next round."""
-        from nats.errors import TimeoutError as NatsTimeout
-
-        holders: dict[int, str] = {}
-        live: set[str] = set()
-        loads: dict[int, float] = {}
-        # A watcher on an empty bucket, or one that has delivered every entry, yields None.
-        # Its (ephemeral) consumer is removed by the server once the watcher has stopped for
-        # ``inactive_threshold`` (five minutes by default: a round's consumers would pile up).
-        watcher = await self.kv.watchall(inactive_threshold=max(self.ttl, 5.0))
+        """The table as it is now: every lease, heartbeat and load present (deleted and
+        expired keys absent), complete even while keys are rewritten or deleted during the
+        read (module docstring). None when the server did not answer within a round's
+        interval: the caller tries again next round."""
         try:
-            while True:
-                try:
-                    entry = await watcher.updates(timeout=max(self.ttl / 5, 1.0))
-                except NatsTimeout:
-                    return None
-                if entry is None:
-                    break
-                if entry.operation is not None:  # a delete or purge marker
-                    continue
-                if entry.key.startswith(LEASE) and entry.key[len(LEASE) :].isdigit():
-                    holders[int(entry.key[len(LEASE) :])] = bytes(entry.value).decode()
-                elif entry.key.startswith(WORKER):
-                    live.add(entry.key[len(WORKER) :])
-                elif entry.key.startswith(LOAD) and entry.key[len(LOAD) :].isdigit():
-                    with contextlib.suppress(ValueError):
-                        loads[int(entry.key[len(LOAD) :])] = float(bytes(entry.value).decode())
-        finally:
-            await watcher.stop()
-        return Snapshot(holders, frozenset(live), loads)
+            return await asyncio.wait_for(self._read(), max(self.ttl / 5, 1.0))
+        except TimeoutError:
+            return None
+
+    async def _read(self) -> Snapshot:
+        from nats.js.errors import KeyNotFoundError
+
+        info = await self.js.stream_info(self.stream, subjects_filter=f"{self.prefix}>")
+        keys = sorted(s[len(self.prefix) :] for s in (info.state.subjects or {}))
+
+        async def value(key: str) -> bytes | None:
+            try:
+                entry = await self.kv.get(key)
+            except KeyNotFoundError:  # deleted (a delete marker) or expired since the listing
+                return None
+            return bytes(entry.value or b"")
+
+        values = await asyncio.gather(*(value(k) for k in keys))
+        return parse({k: v for k, v in zip(keys, values, strict=True) if v is not None})

@@ -15,20 +15,26 @@ partitions the target gives to it.
   A partition whose load nobody has reported weighs as an average one.
 * **Target.** It starts from the leases as they are (partitions stay where they are: no
   churn for its own sake); the free partitions go, heaviest first, to the least loaded
-  workers; then, while the most loaded worker has a partition whose move to the least
-  loaded one lowers the larger of the two loads, the best such partition moves, but only
-  when the two loads differ by more than the partition's weight plus ``HYSTERESIS`` times
-  the mean weight per partition, plus, when the weights come from measured loads,
-  ``LOAD_TOLERANCE`` (25 %) of the two workers' mean load. That margin is the hysteresis: a
-  move leaves the two loads closer than the margin, so moving back would need the loads to
-  change by more than that first (measured loads wobbling by 20 % move nothing; they are
-  smoothed besides, with a half-life of ``LOAD_HALF_LIFE`` seconds). With equal weights
-  the counts end at most one apart, as the plain count share did; two busy partitions on
-  one worker are split once another worker carries less by more than one of them plus
-  the margin.
+  workers; then, while some worker (the most loaded first) has a partition whose move to
+  the least loaded one lowers the larger of the two loads, the best such partition moves
+  (preferring one that leaves the giver above the receiver), but only when the two loads
+  differ by more than the partition's weight plus ``HYSTERESIS`` times the mean weight per
+  partition, plus, when the weights come from measured loads, ``LOAD_TOLERANCE`` (25 %) of
+  the two workers' mean load. That margin is the hysteresis: a move leaves the two loads
+  closer than the margin, so moving back would need the loads to change by more than that
+  first (measured loads wobbling by 20 % move nothing; they are smoothed besides, with a
+  half-life of ``LOAD_HALF_LIFE`` seconds). With equal weights the counts end at most one
+  apart, as the plain count share did; two busy partitions on one worker are split once
+  another worker carries less by more than one of them plus the margin. Looking past the
+  most loaded worker matters from three workers on: one holding a single watch too busy to
+  move must not keep the others from sharing the rest. The computation does not depend on
+  the order of its inputs (sorted, exact sums), so workers with the same view reach the
+  same target to the last bit.
 * Claims start from a place that depends on the worker's id, so that workers starting
-  together do not all race for partition 0; each partition is still claimed only by the
-  worker the target names.
+  together do not all race for partition 0; each partition is claimed by the worker the
+  target names, or, once it has been free for a whole round, by any worker that sees it
+  (``overdue``): views read at different moments can differ, and with a near tie each
+  worker may name another, so that nobody claims it.
 
 A dead worker's leases stay until they expire (their partitions are neither free nor
 anybody's in the target meanwhile); then they are free and the survivors, whose loads are
@@ -86,7 +92,7 @@ def weights(partitions: int, loads: Mapping[int, float]) -> list[float]:
     if partitions < 1:
         raise ValueError(f"partitions must be at least 1, not {partitions}")
     known = {k: v for k, v in loads.items() if 0 <= k < partitions and math.isfinite(v) and v >= 0}
-    total = sum(known.values())
+    total = math.fsum(known.values())  # exact: the same whatever the order of ``loads``
     if total <= 0:
         return [1.0] * partitions
     unit = total / len(known)
@@ -107,12 +113,11 @@ def assignment(
     given up); the others not in ``owners`` are free. ``tolerance``: the part of the two
     workers' mean load a move must beat besides (for measured, hence noisy, weights)."""
     workers = sorted(set(live))
-    target = {k: w for k, w in owners.items() if w in live and 0 <= k < partitions}
-    load = dict.fromkeys(workers, 0.0)
-    count = dict.fromkeys(workers, 0)
-    for k, w in target.items():
-        load[w] += weight[k]
-        count[w] += 1
+    # Every worker must reach the same target from the same view, to the last bit: nothing
+    # here may depend on the order of ``owners`` (sums of floats do), hence sorted and fsum.
+    target = {k: owners[k] for k in sorted(owners) if owners[k] in live and 0 <= k < partitions}
+    load = {w: math.fsum(weight[k] for k, o in target.items() if o == w) for w in workers}
+    count = {w: sum(1 for o in target.values() if o == w) for w in workers}
     blocked = set(unavailable)
     free = [k for k in range(partitions) if k not in target and k not in blocked]
     for k in sorted(free, key=lambda k: (-weight[k], k)):
@@ -121,15 +126,33 @@ def assignment(
         load[w] += weight[k]
         count[w] += 1
     margin = HYSTERESIS * sum(weight) / partitions
-    for _ in range(partitions * len(workers)):  # every move lowers the larger load: bounded
-        high = max(workers, key=lambda w: (load[w], w))
+    # Every move narrows a gap larger than the weight moved, so the sum of the squared loads
+    # falls with each one: this ends; the bound is only a guard.
+    for _ in range(4 * partitions * len(workers)):
+        # The least loaded worker is the best receiver for any giver (the margin a move must
+        # beat grows with the receiver's load); the givers are tried most loaded first, so a
+        # worker whose only partition is too heavy to move does not stop the others.
         low = min(workers, key=lambda w: (load[w], w))
-        gap = load[high] - load[low]
-        need = margin + tolerance * (load[high] + load[low]) / 2
-        movable = [k for k, w in target.items() if w == high and gap > weight[k] + need]
-        if not movable:
+        move: tuple[int, str] | None = None
+        for high in sorted(workers, key=lambda w: (-load[w], w)):
+            gap = load[high] - load[low]
+            if gap <= 0:
+                break
+            need = margin + tolerance * (load[high] + load[low]) / 2
+            movable = [k for k, w in target.items() if w == high and gap > weight[k] + need]
+            if movable:
+                # The move that leaves the larger of the two loads lowest, preferring one
+                # that keeps the giver above the receiver: a receiver pushed above its giver
+                # makes the giver the least loaded, and the others then give to it (a
+                # newcomer's arrival would move partitions between the old workers).
+                best = min(movable, key=lambda k: (weight[k] > gap / 2,
+                                                   max(load[high] - weight[k],
+                                                       load[low] + weight[k]), -k))  # fmt: skip
+                move = (best, high)
+                break
+        if move is None:
             break
-        k = min(movable, key=lambda k: (max(load[high] - weight[k], load[low] + weight[k]), -k))
+        k, high = move
         target[k] = low
         load[high] -= weight[k]
         load[low] += weight[k]
@@ -143,13 +166,18 @@ def plan(
     holders: Mapping[int, str],
     live: Collection[str],
     loads: Mapping[int, float] | None = None,
+    overdue: Collection[int] = (),
 ) -> Plan:
     """The partitions ``me`` should claim and release.
 
     ``mine``: the partitions ``me`` holds and means to keep (not the ones it is already
     releasing); ``holders``: partition -> worker id for every lease that exists now;
     ``live``: ids of the workers with a fresh heartbeat (``me`` counts even if absent);
-    ``loads``: partition -> recent messages per second, where known.
+    ``loads``: partition -> recent messages per second, where known; ``overdue``: the
+    partitions ``me`` already saw free a round ago. Those are claimed whoever the target
+    names: workers whose views differ (loads read at different moments, a near tie) can
+    each name another for a free partition, and a partition nobody claims is not served.
+    The claim is atomic, so one worker gets it; the moves put it right afterwards.
     """
     if partitions < 1:
         raise ValueError(f"partitions must be at least 1, not {partitions}")
@@ -166,7 +194,10 @@ def plan(
     wanted = {k for k, w in target.items() if w == me}
     start = zlib.crc32(me.encode()) % partitions
     order = [(start + i) % partitions for i in range(partitions)]
-    claim = tuple(k for k in order if k in wanted and k not in holders and k not in mine)
+    late = set(overdue)
+    claim = tuple(
+        k for k in order if (k in wanted or k in late) and k not in holders and k not in mine
+    )
     release = tuple(sorted(k for k in mine if k not in wanted))
     return Plan(claim=claim, release=release, target=tuple(sorted(wanted)))
 

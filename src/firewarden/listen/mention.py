@@ -113,7 +113,15 @@ def parse_time(value: Any, *, where: str = "") -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        moment = dt.datetime.fromtimestamp(float(value), dt.UTC)
+        try:
+            moment = dt.datetime.fromtimestamp(float(value), dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InputError(
+                f"the time {value!r} is out of range for Unix seconds",
+                where=where,
+                hint="use ISO 8601 (2026-01-05T10:00:00Z) or Unix seconds (1767607200); "
+                "milliseconds must be divided by 1000",
+            ) from None
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         try:
@@ -122,7 +130,7 @@ def parse_time(value: Any, *, where: str = "") -> dt.datetime:
                 if text.replace(".", "", 1).isdigit()
                 else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             )
-        except ValueError:
+        except (OverflowError, OSError, ValueError):
             raise InputError(
                 f"cannot read the time {text!r}",
                 where=where,

@@ -7,7 +7,10 @@ smoothed), reads the lease table and follows :func:`~firewarden.listen.leases.pl
 releases what the shared target gives to others, claims the free partitions it gives to
 it (shares by load, with hysteresis; by count while no load is known). A partition
 it could not renew is used only until ``2/3 ttl`` after the last successful renewal was
-sent, so it stops pulling before anyone else can claim it.
+sent, so it stops pulling before anyone else can claim it. Before its first heartbeat it
+checks the lease protocol in the live workers' heartbeats and refuses to join a pool that
+speaks another (:data:`~firewarden.listen.lease_table.PROTOCOL`); a worker of another
+protocol that joins later is reported once.
 
 **One pipeline per held partition.** Claiming a partition builds a
 :class:`~firewarden.listen.pipeline.Pipeline` over that partition's watches, which restores
@@ -56,7 +59,7 @@ from sqlalchemy import Engine
 
 from firewarden.errors import ConfigError
 from firewarden.listen.enrich import Enricher
-from firewarden.listen.lease_table import Claim, LeaseTable, new_worker_id
+from firewarden.listen.lease_table import PROTOCOL, Claim, LeaseTable, Snapshot, new_worker_id
 from firewarden.listen.leases import DEFAULT_LEASE_TTL, LeaseTiming, plan, smoothed_rate
 from firewarden.listen.nats_connection import close, connect, is_down
 from firewarden.listen.nats_queue import Topology, decode, ensure_stream
@@ -122,6 +125,9 @@ class Worker:
         self._busy = asyncio.Lock()  # one pipeline works at a time (they share the enricher)
         self._loop = asyncio.get_running_loop()
         self.last_work = self._loop.time()
+        self._joined = False  # the pool's protocols checked, the first heartbeat written
+        self._warned: set[str] = set()  # peers of another protocol already reported
+        self._seen_free: set[int] = set()  # partitions free in the last round's snapshot
 
     # -- watches -------------------------------------------------------------------------
 
@@ -270,8 +276,37 @@ class Worker:
 
     # -- rounds --------------------------------------------------------------------------
 
+    def _check_protocols(self, snap: Snapshot) -> None:
+        """Refuse to join a pool whose live workers speak another lease protocol; once
+        joined, report a worker of another protocol that joins (once per worker)."""
+        others = {w: p for w, p in snap.protocols.items() if w != self.id and p != PROTOCOL}
+        if not others:
+            return
+        names = ", ".join(f"{w} ({_protocol(p)})" for w, p in sorted(others.items()))
+        if not self._joined:
+            raise ConfigError(
+                f"worker {self.id} speaks lease protocol {PROTOCOL} but the pool of stream "
+                f"{self.topo.stream} has workers that speak another: {names}",
+                hint="workers of two firewarden versions can disagree about who should hold "
+                "which partition and keep moving partitions; stop those workers (or upgrade "
+                "them to this version) and start this one again. Upgrade every worker of a "
+                "stream together.",
+            )
+        for w in sorted(set(others) - self._warned):
+            self._warned.add(w)
+            self.log(f"warning: worker {w} joined the pool speaking {_protocol(others[w])}; "
+                     f"this one speaks lease protocol {PROTOCOL}. Stop that worker and upgrade "
+                     "it: the two can keep moving partitions between them (no mention is lost "
+                     "or counted twice meanwhile)")  # fmt: skip
+
     async def round(self) -> None:
-        """Heartbeat, renew, rebalance."""
+        """Heartbeat, renew, rebalance (after checking the pool's protocols, the first time)."""
+        if not self._joined:
+            first = await self.table.snapshot()
+            if first is None:
+                return
+            self._check_protocols(first)
+            self._joined = True
         await self.table.heartbeat(self.id)
         for h in list(self.held.values()):
             sent = self._loop.time()
@@ -288,8 +323,14 @@ class Worker:
         snap = await self.table.snapshot()
         if snap is None:
             return
-        loads = {**snap.loads, **{h.number: h.rate for h in self.held.values()}}
-        todo = plan(self.topo.partitions, self.id, self.held.keys(), snap.holders, snap.live, loads)
+        self._check_protocols(snap)
+        # The loads as published (everybody plans with the same numbers); this worker's own
+        # where the table has none yet.
+        loads = {**{h.number: h.rate for h in self.held.values()}, **snap.loads}
+        free = set(range(self.topo.partitions)) - set(snap.holders)
+        overdue, self._seen_free = free & self._seen_free, free
+        todo = plan(self.topo.partitions, self.id, self.held.keys(), snap.holders, snap.live,
+                    loads, overdue)  # fmt: skip
         for k in todo.release:
             await self._release(self.held[k])
         for k in todo.claim:
@@ -380,6 +421,10 @@ class Worker:
         except (nats.errors.Error, TimeoutError) as exc:
             self.log(f"could not release the leases ({exc!r}); they expire within "
                      f"{self.table.ttl:g} s")  # fmt: skip
+
+
+def _protocol(p: int) -> str:
+    return f"lease protocol {p}" if p else "no lease protocol (a firewarden from before them)"
 
 
 async def work(

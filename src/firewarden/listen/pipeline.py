@@ -8,8 +8,9 @@ delivered). Counting happens in the database buckets; the detectors (one
 closes: when a later mention arrives for the watch (event time), or when the wall clock has
 passed it (:meth:`Pipeline.tick`, for live streams), with what the bucket's stored mentions
 say attached for the content signals (:mod:`firewarden.listen.content`: authors, content
-terms, misconduct flags). On start the detectors are rebuilt from the stored buckets and
-mentions, so a restarted (or another) worker carries on where the last one stopped.
+terms, misconduct flags, tallied from the batches as they are stored). On start the detectors
+are rebuilt from the stored buckets and mentions (the open bucket's content is read back when
+it closes), so a restarted (or another) worker carries on where the last one stopped.
 
 :meth:`Pipeline.set_watches` swaps the watch set while running (between batches): a watch
 whose id stays keeps its detector and series and matches with its new terms from the next
@@ -41,7 +42,7 @@ from firewarden.listen.alerts import (
     record_alert,
     set_notified,
 )
-from firewarden.listen.content import load_content, skip_terms, with_content
+from firewarden.listen.content import ContentTally, load_content, skip_terms, with_content
 from firewarden.listen.enrich import Enricher, enrich
 from firewarden.listen.evidence import WindowMention, build_evidence
 from firewarden.listen.mention import Mention
@@ -57,6 +58,7 @@ from firewarden.listen.store import (
 )
 from firewarden.listen.watch_service import WatchRecord
 from firewarden.listen.watches import WatchSet
+from firewarden.text.terms import drop_terms
 
 DEFAULT_WIDTH = dt.timedelta(minutes=5)
 
@@ -89,6 +91,18 @@ class _WatchState:
     record: WatchRecord
     detector: WatchDetector
     next_start: dt.datetime | None = None  # the first bucket the detector has not seen
+    #: Buckets starting before this hold mentions stored before this pipeline took the watch
+    #: on: their content is read back from the store. Later ones are tallied from the batches.
+    read_until: dt.datetime | None = None
+    tally: ContentTally = field(default_factory=ContentTally)
+    skip: frozenset[str] = frozenset()  # the words the term signal ignores (the watch's names)
+
+    def __post_init__(self) -> None:
+        self.skip = skip_terms(self.record.watch)
+
+    @property
+    def wants_content(self) -> bool:
+        return self.detector.terms is not None or self.detector.misconduct is not None
 
 
 class Pipeline:
@@ -138,6 +152,7 @@ class Pipeline:
                 fresh.append(st)
             else:
                 st.record = rec
+                st.skip = skip_terms(rec.watch)
             states.append(st)
         self._rebuild(fresh)
         self.watchset = WatchSet([w.watch for w in watches])
@@ -163,6 +178,7 @@ class Pipeline:
                         st.detector.update(b)
                     self._decide(st, final)
                 st.next_start = last
+                st.read_until = last + self.width
 
     def _fill(self, stored: list[Bucket], start: dt.datetime, until: dt.datetime) -> list[Bucket]:
         """Consecutive buckets in ``[start, until)``, empty ones where nothing was stored."""
@@ -184,20 +200,27 @@ class Pipeline:
     ) -> list[Bucket]:
         """:meth:`_fill`, with what the stored mentions say attached (content signals)."""
         buckets = self._fill(stored, start, until)
-        if not stored or (st.detector.terms is None and st.detector.misconduct is None):
+        if not stored or not st.wants_content:
             return buckets
-        content = load_content(
-            conn, st.record.id, start, until, self.width, skip_terms(st.record.watch)
-        )
+        content = load_content(conn, st.record.id, start, until, self.width, st.skip)
         return with_content(buckets, content)
 
     def _close(self, st: _WatchState, upto: dt.datetime) -> list[RaisedAlert]:
         """Feed the watch's buckets before ``upto`` to its detector."""
-        if st.next_start is None or st.next_start >= upto:
+        start = st.next_start
+        if start is None or start >= upto:
             return []
         with self._reader.connect() as conn:
-            stored = load_buckets(conn, st.record.id, st.next_start, upto)
-            buckets = self._filled(conn, st, stored, st.next_start, upto)
+            stored = load_buckets(conn, st.record.id, start, upto)
+            buckets = self._fill(stored, start, upto)
+            if st.wants_content:
+                content = st.tally.take(upto)
+                if stored and st.read_until is not None and start < st.read_until:
+                    before = min(upto, st.read_until)
+                    content.update(
+                        load_content(conn, st.record.id, start, before, self.width, st.skip)
+                    )
+                buckets = with_content(buckets, content)
         raised = []
         for b in buckets:
             alert = self._decide(st, b)
@@ -287,6 +310,8 @@ class Pipeline:
         facts_of = self.enricher.facts
         match = self.watchset.match
         states = self.states
+        # What the content signals need of each matched mention: author, terms, misconduct.
+        said: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {}
         for env in batch:
             if env.source and env.cursor:
                 cursors[env.source] = env.cursor
@@ -298,6 +323,7 @@ class Pipeline:
             stats.matched += 1
             e = enrich(m, facts, names_brand=any(x.terms for x in matches))
             rows.append(mention_row(m, e))
+            said[(m.platform, m.id)] = (m.author_id or m.author_handle, facts.terms, e.misconduct)
             negative = e.negative
             for x in matches:
                 counted.append(
@@ -315,6 +341,7 @@ class Pipeline:
         with self.engine.begin() as conn:
             new = store_batch(conn, rows, counted, self.width, cursors)
         stats.counted = len(new)
+        self._tally(new, said)
         latest: dict[int, dt.datetime] = {}
         for c in new:
             if c.watch_id not in latest or c.created_at > latest[c.watch_id]:
@@ -329,6 +356,26 @@ class Pipeline:
                 st.next_start = floor_time(first, self.width)
             stats.alerts.extend(self._close(st, current))
         return stats
+
+    def _tally(
+        self, new: Sequence[Counted], said: dict[tuple[str, str], tuple[str, frozenset[str], bool]]
+    ) -> None:
+        """Add the newly counted mentions' content to their watches' open buckets (a mention
+        for a bucket the detector has already judged is stored and counted, not judged)."""
+        by_id = {st.record.id: st for st in self.states if st.wants_content}
+        if not by_id:
+            return
+        for c in new:
+            st = by_id.get(c.watch_id)
+            if st is None:
+                continue
+            start = floor_time(c.created_at, self.width)
+            if st.next_start is not None and start < st.next_start:
+                continue
+            author, terms, misconduct = said[(c.platform, c.platform_id)]
+            st.tally.add(
+                start, author, drop_terms(terms, st.skip), c.negative, misconduct, c.followers
+            )
 
     def tick(self, now: dt.datetime, grace: dt.timedelta | None = None) -> list[RaisedAlert]:
         """Close buckets the wall clock has passed (plus ``grace`` for late mentions)."""

@@ -172,6 +172,10 @@ def run(
             for st in threads:
                 if st.error is not None and not st.reported:
                     st.reported = True
+                    # What the source delivered before it failed is stored (with its cursor)
+                    # first, so a stopped import has kept every line before the bad one.
+                    while rest := q.batch(batch_size, 0.0):
+                        process(rest)
                     report(st.source.name, st.error)
             if not batch and all(st.done.is_set() for st in threads) and len(q) == 0:
                 break

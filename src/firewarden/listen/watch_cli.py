@@ -34,9 +34,15 @@ def watch_add(name: str, **lists: tuple[str, ...]) -> None:
     try:
         watch = Watch.from_dict({"name": name, **{k: list(v) for k, v in lists.items()}})
     except ConfigError as exc:
-        raise InputError(
-            exc.message, hint="give at least one --keyword, --handle or --product"
-        ) from None
+        # The file's wording (``keywords = [...]``) turned into this command's options.
+        hint = exc.hint
+        if "nothing to listen for" in exc.message:
+            hint = "give at least one --keyword, --handle, --own-post or --product"
+        elif "needs a name" in exc.message:
+            hint = "name it first: firewarden watch add Acme --keyword Acme"
+        elif "language" in exc.message:
+            hint = hint.replace("leave languages out", "leave --language out")
+        raise InputError(exc.message, hint=hint) from None
     with listen_engine() as engine, session_factory(engine)() as s:
         rec = add_watch(s, watch)
         s.commit()

@@ -58,6 +58,7 @@ class Watch:
         if not name:
             raise ConfigError("a watch needs a name", where=where, hint='name = "Acme"')
         lists = {f: _strings(data.get(f), f, f"{where} watch {name!r}") for f in _FIELDS[1:]}
+        lists["languages"] = _languages(lists["languages"], f"{where} watch {name!r}")
         watch = cls(name=name, **lists)
         if not (watch.keywords or watch.handles or watch.own_posts or watch.products):
             raise ConfigError(
@@ -84,6 +85,24 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
             text = str(v).strip()
             if text and text not in out:
                 out.append(text)
+    return tuple(out)
+
+
+def _languages(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Language codes as the sources give them (``en``, ``ja``: lower case, no region), so a
+    misspelt language cannot silently keep every mention out of the watch."""
+    out: list[str] = []
+    for value in values:
+        code = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            raise ConfigError(
+                f"{value!r} is not a language code",
+                where=where,
+                hint="use two-letter codes such as en or ja (no region: en, not en-US); "
+                "leave languages out to keep mentions in every language",
+            )
+        if code not in out:
+            out.append(code)
     return tuple(out)
 
 

@@ -47,8 +47,14 @@ class AlertMessage:
 
     @property
     def time_text(self) -> str:
-        """The time as ISO 8601 with its offset, to the minute."""
-        return self.time.isoformat(timespec="minutes")
+        """The time to the minute with its zone, as people read it: ``2025-01-10 18:30 UTC``,
+        or ``2025-01-10 18:30 UTC+09:00`` for another offset."""
+        offset = self.time.utcoffset()
+        if offset is None or not offset:
+            zone = "UTC"
+        else:
+            zone = "UTC" + self.time.strftime("%z")[:3] + ":" + self.time.strftime("%z")[3:]
+        return f"{self.time:%Y-%m-%d %H:%M} {zone}"
 
 
 class NotifyError(FirewardenError):

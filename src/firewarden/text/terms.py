@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from firewarden.text.normalize import fold
 
@@ -105,14 +106,30 @@ def term_filter(exclude: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(skip)
 
 
+@lru_cache(maxsize=65_536)
+def _folded(word: str) -> str:
+    """A non-ASCII term's folded form (Japanese words recur: fold each once)."""
+    return fold(word).text
+
+
+def _kept(word: str, skip: frozenset[str]) -> bool:
+    # Lower-case ASCII words are their own folded form; only the others need folding.
+    return word.lower() not in skip and (word.isascii() or _folded(word) not in skip)
+
+
 def content_terms(text: str, skip: frozenset[str] = STOP) -> frozenset[str]:
     """The distinct content terms of one text (see the module docstring)."""
     clean = _URL.sub(" ", text)
     words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
     words |= set(_JA_WORD.findall(clean))
-    # Lower-case ASCII words are their own folded form; only the others need folding.
-    return frozenset(
-        w
-        for w in words
-        if w and w.lower() not in skip and (w.isascii() or fold(w).text not in skip)
-    )
+    return frozenset(w for w in words if w and _kept(w, skip))
+
+
+def drop_terms(terms: frozenset[str], skip: frozenset[str]) -> frozenset[str]:
+    """``terms`` without the words ``skip`` names: ``drop_terms(content_terms(text), skip)``
+    equals ``content_terms(text, skip)`` when ``skip`` includes the stop words, so a text is
+    tokenised once and filtered per watch."""
+    kept = terms - skip  # the English terms are lower-case ASCII: this is their whole test
+    if all(map(str.isascii, kept)):
+        return kept
+    return frozenset(w for w in kept if w.isascii() or _folded(w) not in skip)

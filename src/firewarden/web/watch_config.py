@@ -69,6 +69,8 @@ def field_of(exc: InputError) -> str:
     text = exc.message
     if "nothing to listen for" in text:
         return "keywords"
+    if "not a language code" in text:
+        return "languages"
     for name in FIELD_NAMES[1:]:
         if text.startswith(name + " "):
             return name

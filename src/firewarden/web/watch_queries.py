@@ -147,6 +147,16 @@ def latest_data(session: Session, watch_id: int) -> dt.datetime | None:
     return last + step
 
 
+def newest_mention(session: Session, watch_id: int) -> dt.datetime | None:
+    """When the newest mention counted for the watch was posted (an index look-up)."""
+    newest = session.execute(
+        select(func.max(LINKS.c.created_at)).where(LINKS.c.watch_id == watch_id)
+    ).scalar()
+    if not isinstance(newest, dt.datetime):
+        return None
+    return newest.replace(tzinfo=dt.UTC) if newest.tzinfo is None else newest.astimezone(dt.UTC)
+
+
 def series(session: Session, watch_id: int, window: Window) -> list[Point]:
     """The watch's counts over ``window``."""
     stored = load_buckets(session.connection(), watch_id, window.start, window.end)
@@ -167,15 +177,19 @@ def _in_window(watch_id: int, start: dt.datetime, end: dt.datetime) -> Any:
 def sentiment_split(
     session: Session, watch_id: int, start: dt.datetime, end: dt.datetime
 ) -> dict[str, int]:
-    """How many of the window's mentions are negative, neutral and positive."""
+    """How many of the window's mentions are negative, neutral and positive.
+
+    An offensive mention counts as negative whatever its tone, as in the ``negative`` series
+    (the chart's line and the detector), so the page shows one negative figure, not two."""
     q = (
-        select(MENTIONS.c.sentiment, func.count())
+        select(MENTIONS.c.sentiment, MENTIONS.c.offensive, func.count())
         .select_from(LINKS.join(MENTIONS, _in_window(watch_id, start, end)))
-        .group_by(MENTIONS.c.sentiment)
+        .group_by(MENTIONS.c.sentiment, MENTIONS.c.offensive)
     )
     counts = dict.fromkeys(SENTIMENTS, 0)
-    for label, n in session.execute(q):
-        counts[label if label in counts else "neutral"] += int(n)
+    for label, offensive, n in session.execute(q):
+        key = "negative" if offensive else label if label in counts else "neutral"
+        counts[key] += int(n)
     return counts
 
 

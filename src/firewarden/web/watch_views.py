@@ -13,21 +13,13 @@ from sqlalchemy.orm import Session
 
 from firewarden.detect.series import floor_time
 from firewarden.errors import InputError
+from firewarden.listen.alerts import SERIES_WORDS, what_rose
 from firewarden.listen.tables import ListenAlert
 from firewarden.listen.watch_service import WatchRecord, list_watches
 from firewarden.web import watch_queries as q
 from firewarden.web.security import Principal
 
 LEVELS = ("watch", "warning", "crisis")
-SERIES_WORDS = {
-    "volume": "mentions",
-    "negative": "negative mentions",
-    "reach_negative": "reach of negative mentions",
-    "reply_share": "share of replies to the brand's posts",
-    "replies_to_brand": "replies to the brand's posts",
-    "terms": "emerging negative terms",
-    "misconduct": "employee-misconduct content",
-}
 BUCKET_WORDS = {"5m": "5 minutes", "15m": "15 minutes", "1h": "hour", "6h": "6 hours", "1d": "day"}
 #: How many alerts a watch page lists.
 PAGE_ALERTS = 20
@@ -45,33 +37,16 @@ def parse_time(value: str | None, name: str) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def _number(series: str, value: float) -> str:
-    return f"{value:.0%}" if series == "reply_share" else f"{value:,.4g}"
-
-
-def what_rose(e: dict[str, Any]) -> str:
-    """One line for people: what rose, by how much over the expected level, since when.
-    The content signals (emerging terms, misconduct content) carry their own sentence."""
-    note = str(e.get("note") or "")
-    if note:
-        return note[:1].upper() + note[1:]
-    series = str(e.get("series", ""))
-    words = SERIES_WORDS.get(series, series)
-    observed, expected = float(e.get("observed", 0)), float(e.get("expected", 0))
-    ratio = e.get("ratio")
-    verb = "rose" if e.get("direction", "rise") == "rise" else "fell"
-    if ratio and verb == "rose":
-        how = f", {ratio:.1f}× the expected {_number(series, expected)}"
-    else:
-        how = f" against about {_number(series, expected)} expected"
-    since = parse_time(str(e.get("since") or ""), "since")
-    when = f", since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-    return f"{words[:1].upper()}{words[1:]} {verb} to {_number(series, observed)}{how}{when}"
+def _gravest_first(explanations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Crisis reasons before warning and watch ones (otherwise in the detector's order), so
+    the line a reader sees first is the one that set the level."""
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    return sorted(explanations, key=lambda e: -rank.get(str(e.get("level")), -1))
 
 
 def alert_summary(row: ListenAlert, watch_name: str) -> dict[str, Any]:
     """An alert as lists show it."""
-    explanations = list(row.data.get("explanations", []))
+    explanations = _gravest_first(row.data.get("explanations", []))
     return {
         "id": row.id,
         "watch": {"id": row.watch_id, "name": watch_name},
@@ -95,9 +70,13 @@ def alert_detail(session: Session, row: ListenAlert, watch_name: str) -> dict[st
         found = stored.get(ref)
         posts.append(found.to_dict() if found else {"key": ref, "url": _safe_url(ref)})
     explanations = []
-    for e in row.data.get("explanations", []):
+    for e in _gravest_first(row.data.get("explanations", [])):
         explanations.append(
-            {**e, "series_words": SERIES_WORDS.get(e.get("series"), ""), "what_rose": what_rose(e)}
+            {
+                **e,
+                "series_words": SERIES_WORDS.get(str(e.get("series")), ""),
+                "what_rose": what_rose(e),
+            }
         )
     return {
         **alert_summary(row, watch_name),
@@ -172,12 +151,19 @@ def series_payload(
         "bucket_seconds": int(window.width.total_seconds()),
         "bucket_label": BUCKET_WORDS.get(window.width_name, window.width_name),
         "last_data_at": latest.isoformat() if latest else None,
+        # What "newest mention" on the page says: the time of the newest counted post (the
+        # latest bucket's end can lie minutes ahead of the clock while it is still open).
+        "last_mention_at": _iso(q.newest_mention(session, rec.id)),
         "points": points,
         "alerts": marked,
         "sentiment": {**split, "total": sum(split.values())},
     }
     payload["summary"] = chart_summary(payload)
     return payload
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _hm(iso: str) -> str:

@@ -129,7 +129,7 @@
   function updateText(payload) {
     box.setAttribute("aria-label", payload.summary);
     $("chart-summary").textContent = payload.summary;
-    $("last-data").textContent = payload.last_data_at ? payload.last_data_at.slice(0, 19).replace("T", " ") + " UTC" : "none yet";
+    $("last-data").textContent = payload.last_mention_at ? payload.last_mention_at.slice(0, 19).replace("T", " ") + " UTC" : "none yet";
     var rows = $("chart-rows");
     rows.textContent = "";
     payload.points.slice(-12).forEach(function (p) {
