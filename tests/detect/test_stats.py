@@ -6,6 +6,7 @@ import pytest
 
 from firewarden.detect.stats import (
     binomial_upper_surprise,
+    negbin_pmf,
     negbin_upper_surprise,
     normal_surprise,
     poisson_upper_surprise,
@@ -37,3 +38,14 @@ def test_binomial_tail_exact() -> None:
     assert binomial_upper_surprise(3, 3, 0.07) == pytest.approx(-3 * math.log10(0.07))
     assert binomial_upper_surprise(0, 5, 0.1) == 0.0
     assert binomial_upper_surprise(400, 1000, 0.1) == 30.0
+
+
+@pytest.mark.parametrize(("mean", "variance"), [(0.3, 0.3), (4.0, 4.0), (4.0, 9.0), (30.0, 300.0)])
+def test_negbin_pmf_sums_to_one_and_bounds_the_tail(mean: float, variance: float) -> None:
+    pmf = [negbin_pmf(k, mean, variance) for k in range(2000)]
+    assert math.isclose(sum(pmf), 1.0, rel_tol=1e-6)
+    assert math.isclose(sum(k * p for k, p in enumerate(pmf)), mean, rel_tol=1e-4)
+    for k in (1, 3, 10, 40, 120):
+        tail = 10.0 ** -negbin_upper_surprise(k, mean, variance)
+        assert pmf[k] <= tail * (1 + 1e-9)
+        assert math.isclose(tail, sum(pmf[k:]), rel_tol=1e-3, abs_tol=1e-12)

@@ -55,6 +55,27 @@ def poisson_upper_surprise(k: int, mean: float) -> float:
     return min(MAX_SURPRISE, max(0.0, -log_p * _LOG10E))
 
 
+def negbin_pmf(k: int, mean: float, variance: float) -> float:
+    """``P(X = k)`` for the negative binomial (Poisson when not over-dispersed) with this
+    mean and variance, as :func:`negbin_upper_surprise` parametrises it: one term of its
+    tail, a cheap lower bound on ``P(X >= k)``."""
+    if k < 0:
+        return 0.0
+    mean = max(mean, 1e-6)
+    if variance <= mean * 1.01:
+        return math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1))
+    r = mean * mean / (variance - mean)
+    q = mean / (r + mean)
+    log_p = (
+        math.lgamma(r + k)
+        - math.lgamma(r)
+        - math.lgamma(k + 1)
+        + r * math.log1p(-q)
+        + k * math.log(q)
+    )
+    return math.exp(log_p)
+
+
 def negbin_upper_surprise(k: int, mean: float, variance: float) -> float:
     """``-log10 P(X >= k)`` for a negative binomial with this mean and variance.
 

@@ -45,7 +45,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from firewarden.detect.stats import binomial_upper_surprise, negbin_upper_surprise
+from firewarden.detect.stats import binomial_upper_surprise, negbin_pmf, negbin_upper_surprise
 
 _DAY = 86400.0
 
@@ -341,6 +341,8 @@ class TermBurst:
             if w.negative <= 0:
                 continue
             correction = math.log10(max(len(w.negative_terms), 1)) + n_windows
+            # A tail probability above this is not surprising enough to count.
+            bar = 10.0 ** -(cfg.threshold + correction)
             for term in candidates:
                 # Negative uses bound the negative authors, so a term whose negative uses are
                 # not surprising is dropped unscanned (most terms, and every common one).
@@ -351,6 +353,10 @@ class TermBurst:
                 prior = seen + cfg.prior_uses
                 mean = prior * w.negative / max(exposure, 1e-9)
                 variance = mean + mean * mean * (1.0 / prior + w.phi)
+                if negbin_pmf(uses, mean, variance) > bar:
+                    # P(X >= uses) >= P(X = uses): one term of the tail already shows the
+                    # count is not surprising, which spares summing it (the same decision).
+                    continue
                 if negbin_upper_surprise(uses, mean, variance) - correction < cfg.threshold:
                     continue
                 authors, negative, count, first = _in_window(self._uses[term], t - w.seconds)
