@@ -112,17 +112,13 @@ def _folded(word: str) -> str:
     return fold(word).text
 
 
-def _kept(word: str, skip: frozenset[str]) -> bool:
-    # Lower-case ASCII words are their own folded form; only the others need folding.
-    return word.lower() not in skip and (word.isascii() or _folded(word) not in skip)
-
-
 def content_terms(text: str, skip: frozenset[str] = STOP) -> frozenset[str]:
     """The distinct content terms of one text (see the module docstring)."""
     clean = _URL.sub(" ", text)
     words = {w.strip("'-") for w in _EN_WORD.findall(clean.lower())}
     words |= set(_JA_WORD.findall(clean))
-    return frozenset(w for w in words if w and _kept(w, skip))
+    words.discard("")
+    return drop_terms(frozenset(words), skip)
 
 
 def drop_terms(terms: frozenset[str], skip: frozenset[str]) -> frozenset[str]:
