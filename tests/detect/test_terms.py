@@ -98,7 +98,7 @@ def test_watch_detector_explains_the_term() -> None:
     assert terms, [e.summary() for e in explained]
     assert terms[0].terms[0] == "boycott"
     assert re.search(
-        r"«boycott» by [3-6] authors in [3-6] negative mentions since 2026-01-08 00:00 "
+        r"«boycott» by [3-6] authors in [3-6] negative mentions since 2026-01-08 00:00 UTC "
         r"\(never used before in ",
         terms[0].summary(),
     )

@@ -391,7 +391,7 @@ def describe(hits: tuple[TermHit, ...], limit: int = 3) -> str:
         usual = "never used before" if h.seen < 0.5 else f"usually about {h.usual:.2g}"
         parts.append(
             f"«{h.term}» by {h.authors} authors in {h.mentions} negative mentions since "
-            f"{h.since:%Y-%m-%d %H:%M} ({usual} in {_minutes(h.window_minutes)})"
+            f"{h.since:%Y-%m-%d %H:%M} UTC ({usual} in {_minutes(h.window_minutes)})"
         )
     more = f" and {len(hits) - limit} more" if len(hits) > limit else ""
     return "emerging negative terms: " + "; ".join(parts) + more

@@ -186,7 +186,7 @@ def _explain_misconduct(result: MisconductResult) -> Explanation:
     what = "mention looks" if n == 1 else "mentions look"
     note = (
         f"{n} {what} like employee-misconduct content (video/image + kitchen/part-timer "
-        f"words) since {result.since:%Y-%m-%d %H:%M}, with the reach of about "
+        f"words) since {result.since:%Y-%m-%d %H:%M} UTC, with the reach of about "
         f"{result.reach:.3g} typical mentions (usually about {result.expected:.2g} such "
         f"mentions in that time)"
     )
