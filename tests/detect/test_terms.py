@@ -3,6 +3,7 @@ term named; the same words from one author, in happy mentions, or as usual do no
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import datetime, timedelta
 
@@ -103,3 +104,48 @@ def test_watch_detector_explains_the_term() -> None:
         terms[0].summary(),
     )
     assert terms[0].to_dict()["terms"] == ["boycott"]
+
+
+COMPLAINTS = ("sold", "expired", "closed", "stale", "rude", "refund", "broken", "dirty")
+
+
+def bursty_watch(det: TermBurst, days: int, extra: dict[int, list[ContentUse]]) -> list[int]:
+    """A watch whose everyday complaints come in irregular bursts: about every five hours,
+    one of its complaint words in the negative mentions of 5 to 14 people within an hour.
+    ``extra`` adds mentions at given buckets. Returns the buckets where terms stood out."""
+    rng = random.Random(3)
+    bursts: dict[int, list[ContentUse]] = {}
+    for i in range(days * 288):
+        if rng.random() < 1 / 60:
+            word = rng.choice(COMPLAINTS)
+            for k in range(rng.randint(5, 14)):
+                bursts.setdefault(i + rng.randrange(12), []).append(
+                    ContentUse(f"c{i}-{k}", frozenset({word}), True)
+                )
+    hits = []
+    for i in range(days * 288):
+        uses = (*ordinary(i), *bursts.get(i, ()), *extra.get(i, ()))
+        if det.update(START + i * STEP, uses).score > 0:  # terms newly standing out
+            hits.append(i)
+    return hits
+
+
+def test_calibration_shrinks_scores_where_ordinary_bursts_are_common() -> None:
+    plain = TermBurst(TermConfig(calibration_level=0.0))
+    calibrated = TermBurst()
+    assert plain.stretch() == calibrated.stretch() == 1.0  # the prior: nothing learned yet
+    late = 4 * 288  # once the calibration has seen two days
+    loud = [i for i in bursty_watch(plain, 8, {}) if i >= late]
+    quiet = [i for i in bursty_watch(calibrated, 8, {}) if i >= late]
+    assert len(loud) >= 20, "the model alone takes the everyday bursts for emerging terms"
+    assert len(quiet) * 3 <= len(loud)
+    assert calibrated.stretch() < 0.6 and plain.stretch() == 1.0
+
+
+def test_calibration_still_lets_a_new_word_of_many_people_through() -> None:
+    at = 7 * 288 + 100
+    storm = {at + k: [ContentUse(f"angry{k}", frozenset({"boycott"}), True)] for k in range(12)}
+    calibrated = TermBurst()
+    hits = bursty_watch(calibrated, 8, storm)
+    assert calibrated.stretch() < 0.6
+    assert any(at <= i < at + 12 for i in hits)

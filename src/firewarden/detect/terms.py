@@ -81,6 +81,12 @@ class TermConfig:
     #: Corrected surprise at which the signal becomes active (chosen on simulated seeds
     #: 0-59 from 3.5 / 4.5 / 5.5 / 7 by the false-alarm budget; see docs/detection.md).
     threshold: float = 4.5
+    #: Self-calibration: the corrected surprise the model says a bucket's best term reaches
+    #: about ``calibration_rate`` of the time (0 turns calibration off). Where ordinary
+    #: traffic reaches it more often (busy watches whose everyday complaints come in bursts),
+    #: scores are shrunk by log(1/observed rate) / log(1/calibration_rate).
+    calibration_level: float = 2.0
+    calibration_rate: float = 0.001
     warmup_days: float = 2.0
     max_terms: int = 20_000
 
@@ -200,6 +206,13 @@ class TermBurst:
         self._s1 = 0.0  # sum of the terms' decayed uses
         self._s2 = 0.0  # sum of their squares
         self._first: float | None = None
+        # Decayed buckets judged, and how many reached calibration_level; a bucket is learned
+        # when it leaves the longest window (as the rates are), so a developing burst cannot
+        # calibrate itself away before it has been judged.
+        self._calibrating: deque[tuple[float, bool]] = deque()
+        self._judged = 0.0
+        self._reached = 0.0
+        self._judged_t: float | None = None
         self._last_hit: float | None = None
         self._last_hits: tuple[TermHit, ...] = ()
         self._decay = math.log(2.0) / (config.halflife_days * _DAY)
@@ -310,17 +323,22 @@ class TermBurst:
         for w in self._windows:
             w.push(t, negatives)
         hits: list[TermHit] = []
-        if t - self._first >= cfg.warmup_days * _DAY:
-            hits = self._test(t, ts, negatives)
-        quiet = self._last_hit is None or t - self._last_hit >= self._longest
-        if quiet and not hits:
+        judged = t - self._first >= cfg.warmup_days * _DAY
+        reached = False
+        if judged:
+            hits, reached = self._test(t, ts, negatives)
+        if hits:
+            self._last_hit = t
+        if judged and cfg.calibration_level > 0:
+            self._calibrate(t, reached)
+        quiet = not hits and (self._last_hit is None or t - self._last_hit >= self._longest)
+        if quiet:
             # Each window length learns its dispersion once per its own length (no overlap),
             # and not while a burst holds the watch up.
             for w in self._windows:
                 if w.phi_t is None or t - w.phi_t >= w.seconds:
                     self._learn_dispersion(t, w)
         if hits:
-            self._last_hit = t
             self._last_hits = tuple(hits)
         active = self._last_hit is not None and t - self._last_hit < self._longest
         if hits:
@@ -328,11 +346,42 @@ class TermBurst:
         # Held up by the last terms that stood out (a firestorm's terms recur in bursts).
         return TermResult(active, 0.0, self._last_hits if active else ())
 
-    def _test(self, t: float, ts: datetime, negatives: tuple[ContentUse, ...]) -> list[TermHit]:
+    def _calibrate(self, t: float, reached: bool) -> None:
+        pending = self._calibrating
+        pending.append((t, reached))
+        while pending and pending[0][0] <= t - self._longest:
+            old_t, old = pending.popleft()
+            keep = (
+                1.0 if self._judged_t is None else math.exp(-self._decay * (old_t - self._judged_t))
+            )
+            self._judged = self._judged * keep + 1.0
+            self._reached = self._reached * keep + old
+            self._judged_t = old_t
+
+    def stretch(self) -> float:
+        """The factor scores are shrunk by (1: ordinary traffic reaches the calibration
+        level no more often than the model says; a prior of 100 buckets at that rate)."""
+        cfg = self.config
+        if cfg.calibration_level <= 0:
+            return 1.0
+        rate = (self._reached + 100.0 * cfg.calibration_rate) / (self._judged + 100.0)
+        return min(1.0, math.log(rate) / math.log(cfg.calibration_rate))
+
+    def _test(
+        self, t: float, ts: datetime, negatives: tuple[ContentUse, ...]
+    ) -> tuple[list[TermHit], bool]:
+        """The terms that stand out in this bucket, and whether any term's negative uses
+        reached the calibration level."""
         cfg = self.config
         candidates = {term for u in negatives for term in u.terms}
         if not candidates:
-            return []
+            return [], False
+        stretch = self.stretch()
+        need = cfg.threshold / stretch
+        calibrating = cfg.calibration_level > 0
+        if calibrating:
+            need = min(need, cfg.calibration_level)
+        reached = False
         exposure = self._exposure_at(t)
         share = (self._negatives + 1.0) / (self._mentions + 2.0)  # usual negative share
         n_windows = math.log10(len(self._windows))
@@ -342,7 +391,7 @@ class TermBurst:
                 continue
             correction = math.log10(max(len(w.negative_terms), 1)) + n_windows
             # A tail probability above this is not surprising enough to count.
-            bar = 10.0 ** -(cfg.threshold + correction)
+            bar = 10.0 ** -(need + correction)
             for term in candidates:
                 # Negative uses bound the negative authors, so a term whose negative uses are
                 # not surprising is dropped unscanned (most terms, and every common one).
@@ -357,7 +406,10 @@ class TermBurst:
                     # P(X >= uses) >= P(X = uses): one term of the tail already shows the
                     # count is not surprising, which spares summing it (the same decision).
                     continue
-                if negbin_upper_surprise(uses, mean, variance) - correction < cfg.threshold:
+                first_stage = negbin_upper_surprise(uses, mean, variance) - correction
+                if calibrating and first_stage >= cfg.calibration_level:
+                    reached = True
+                if first_stage * stretch < cfg.threshold:
                     continue
                 authors, negative, count, first = _in_window(self._uses[term], t - w.seconds)
                 k = len(negative)
@@ -366,7 +418,7 @@ class TermBurst:
                 n = len(authors)
                 if 2 * k < n or binomial_upper_surprise(k, n, share) < cfg.negative_surprise:
                     continue
-                score = negbin_upper_surprise(k, mean, variance) - correction
+                score = (negbin_upper_surprise(k, mean, variance) - correction) * stretch
                 if score < cfg.threshold:
                     continue
                 old = best.get(term)
@@ -381,7 +433,7 @@ class TermBurst:
                         window_minutes=w.seconds / 60.0,
                         score=score,
                     )
-        return sorted(best.values(), key=lambda h: -h.score)
+        return sorted(best.values(), key=lambda h: -h.score), reached
 
 
 def describe(hits: tuple[TermHit, ...], limit: int = 3) -> str:
