@@ -202,17 +202,21 @@ def test_a_sparse_series_with_silent_days_is_handled() -> None:
     assert started <= 1
 
 
-def test_a_one_bucket_scan_window_does_not_repeat_the_per_bucket_reason() -> None:
-    # A sudden surge: the per-bucket detector and the scan's shortest window both see it;
-    # the alert gives the per-bucket reason once, not again as "over the last 5 min".
+def test_an_alert_gives_one_reason_per_series_the_one_that_set_its_level() -> None:
+    # Negatives at four times their rate: the per-bucket detector and the scan's windows
+    # both see them; each alert says so once, with the reason that set its level.
     onset = 9 * 288 + 12 * 12
-    negatives = rhythmic_counts(10, 2.0, seed=3, excess=(onset, 12.0))
+    negatives = rhythmic_counts(10, 2.0, seed=4, excess=(onset, 4.0))
     ordinary = rhythmic_counts(10, 8.0, seed=9)
     det = WatchDetector()
     seen = []
     for (ts, neg), (_, other) in zip(negatives, ordinary, strict=True):
         d = det.update(Bucket(ts, volume=neg + other, negative=neg, reach_negative=neg))
         if d.alert and ts >= T0 + onset * WIDTH:
-            seen.append([(e.series, e.window_minutes) for e in det.explanations])
-    assert seen and ("negative", None) in seen[0]
-    assert all(("negative", 5.0) not in reasons for reasons in seen)
+            seen.append((d.level, det.explanations))
+    assert seen
+    assert any(e.series == "negative" for _, reasons in seen for e in reasons)
+    for level, reasons in seen:
+        series = [e.series for e in reasons]
+        assert len(series) == len(set(series))
+        assert max(e.level for e in reasons) == level

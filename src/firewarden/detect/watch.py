@@ -127,14 +127,7 @@ class WatchDetector:
                 if e is not None
             ]
             if ranked or self._n - self._last_alert > self._cooldown:
-                # A one-bucket scan window of a series that alerted per bucket says the
-                # same thing twice ("negative rose to 93" and "... over the last 5 min").
-                per_bucket = {e.series for e in ranked}
-                ranked += [
-                    self._explain(name, r)
-                    for name, r in scans.items()
-                    if r.active and not (r.window == 1 and name in per_bucket)
-                ]
+                ranked += [self._explain(name, r) for name, r in scans.items() if r.active]
                 if term is not None and term.active and term.hits:
                     ranked.append(_explain_terms(term))
                 if flagged is not None and flagged.level == AlertLevel.WATCH:
@@ -142,6 +135,7 @@ class WatchDetector:
             if flagged is not None and flagged.level > AlertLevel.WATCH:
                 # Reach escalates misconduct content like any other series' escalation.
                 ranked.append(_explain_misconduct(flagged))
+            ranked = _one_per_series(ranked)
             ranked.sort(key=lambda e: e.surprise, reverse=True)
             self._last_explanations = tuple(ranked)
             if ranked:
@@ -162,6 +156,19 @@ class WatchDetector:
             surprise=result.score,
             window_minutes=minutes,
         )
+
+
+def _one_per_series(reasons: list[Explanation]) -> list[Explanation]:
+    """One reason per series: a series rising per bucket and over a scan window says the
+    same thing twice ("negative mentions rose to 93" and "... over the last hour rose to
+    400"), so only its strongest is kept: the highest level (the reason that set it), then
+    the greater surprise."""
+    best: dict[str, Explanation] = {}
+    for e in reasons:
+        kept = best.get(e.series)
+        if kept is None or (e.level, e.surprise) > (kept.level, kept.surprise):
+            best[e.series] = e
+    return list(best.values())
 
 
 def _explain_terms(result: TermResult) -> Explanation:
