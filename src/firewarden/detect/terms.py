@@ -33,6 +33,12 @@ term's departure from the watch's own usage.
   negative mentions of the window and the windows). A score of at least ``threshold`` (after
   ``warmup_days``) makes the signal active; it stays active for the longest window after the
   last such term.
+* **Self-calibration.** The null's dispersion is an average; a busy watch whose everyday
+  complaints burst irregularly reaches high scores more often than it says. So the detector
+  tracks how often a bucket's best term reaches ``calibration_level`` in its negative uses
+  (same memory; each bucket learned when it leaves the longest window) and, where that is
+  more often than ``calibration_rate``, shrinks scores by
+  ``log(observed rate) / log(calibration_rate)``.
 
 Memory: the learned vocabulary (at most ``max_terms``) plus the mentions of the longest
 window. Per bucket the work is proportional to the term uses entering and leaving windows.
@@ -192,9 +198,10 @@ class TermBurst:
         self.config = config
         self._windows = [_Window(m) for m in sorted(config.windows_minutes)]
         self._longest = self._windows[-1].seconds
-        # The buckets of the longest window (learned when they leave it) and, per term, its
-        # uses in that window in time order.
-        self._pending: deque[tuple[float, tuple[ContentUse, ...]]] = deque()
+        # The buckets of the longest window (learned when they leave it): time, content, and
+        # whether the bucket reached the calibration level (None: not judged, warm-up); and,
+        # per term, its uses in that window in time order.
+        self._pending: deque[tuple[float, tuple[ContentUse, ...], bool | None]] = deque()
         self._uses: dict[str, deque[_Use]] = {}
         # term -> [decayed negative uses, time of that value]; insertion order = recency.
         self._rates: OrderedDict[str, list[float]] = OrderedDict()
@@ -209,7 +216,6 @@ class TermBurst:
         # Decayed buckets judged, and how many reached calibration_level; a bucket is learned
         # when it leaves the longest window (as the rates are), so a developing burst cannot
         # calibrate itself away before it has been judged.
-        self._calibrating: deque[tuple[float, bool]] = deque()
         self._judged = 0.0
         self._reached = 0.0
         self._judged_t: float | None = None
@@ -303,15 +309,16 @@ class TermBurst:
         if self._first is None:
             self._first = t
         while self._pending and self._pending[0][0] <= t - self._longest:
-            old_t, old = self._pending.popleft()
+            old_t, old, reached = self._pending.popleft()
             self._learn(old_t, old)
+            if reached is not None and cfg.calibration_level > 0:
+                self._calibrate(old_t, reached)
             for u in old:
                 for term in u.terms:
                     gone = self._uses[term]
                     gone.popleft()
                     if not gone:
                         del self._uses[term]
-        self._pending.append((t, uses))
         table = self._uses
         for u in uses:
             for term in u.terms:
@@ -327,10 +334,9 @@ class TermBurst:
         reached = False
         if judged:
             hits, reached = self._test(t, ts, negatives)
+        self._pending.append((t, uses, reached if judged else None))
         if hits:
             self._last_hit = t
-        if judged and cfg.calibration_level > 0:
-            self._calibrate(t, reached)
         quiet = not hits and (self._last_hit is None or t - self._last_hit >= self._longest)
         if quiet:
             # Each window length learns its dispersion once per its own length (no overlap),
@@ -347,16 +353,11 @@ class TermBurst:
         return TermResult(active, 0.0, self._last_hits if active else ())
 
     def _calibrate(self, t: float, reached: bool) -> None:
-        pending = self._calibrating
-        pending.append((t, reached))
-        while pending and pending[0][0] <= t - self._longest:
-            old_t, old = pending.popleft()
-            keep = (
-                1.0 if self._judged_t is None else math.exp(-self._decay * (old_t - self._judged_t))
-            )
-            self._judged = self._judged * keep + 1.0
-            self._reached = self._reached * keep + old
-            self._judged_t = old_t
+        """Learn one judged bucket (as it leaves the longest window)."""
+        keep = 1.0 if self._judged_t is None else math.exp(-self._decay * (t - self._judged_t))
+        self._judged = self._judged * keep + 1.0
+        self._reached = self._reached * keep + reached
+        self._judged_t = t
 
     def stretch(self) -> float:
         """The factor scores are shrunk by (1: ordinary traffic reaches the calibration
