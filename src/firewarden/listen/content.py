@@ -105,19 +105,17 @@ def load_content(
         .where(link.watch_id == watch_id, link.created_at >= since, link.created_at < until)
         .order_by(link.created_at, link.platform, link.platform_id)
     )
-    out: dict[dt.datetime, BucketContent] = {}
+    tally = ContentTally()
     for created, author_id, handle, text, negative, misconduct, followers in conn.execute(q):
-        start = floor_time(utc(created), width)
-        slot = out.get(start)
-        if slot is None:
-            slot = out[start] = BucketContent()
-        terms = content_terms(text, skip)
-        if terms:
-            slot.uses.append(ContentUse(author_id or handle, terms, bool(negative)))
-        if misconduct:
-            slot.flagged += 1
-            slot.flagged_reach += reach_weight(followers)
-    return out
+        tally.add(
+            floor_time(utc(created), width),
+            author_id or handle,
+            content_terms(text, skip),
+            bool(negative),
+            bool(misconduct),
+            followers,
+        )
+    return tally.take(until)
 
 
 def with_content(

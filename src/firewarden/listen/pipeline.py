@@ -216,6 +216,8 @@ class Pipeline:
             if st.wants_content:
                 content = st.tally.take(upto)
                 if stored and st.read_until is not None and start < st.read_until:
+                    # Stored partly before this pipeline took the watch: the stored mentions
+                    # are the whole story, and replace what was tallied for those buckets.
                     before = min(upto, st.read_until)
                     content.update(
                         load_content(conn, st.record.id, start, before, self.width, st.skip)
