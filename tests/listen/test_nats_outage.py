@@ -202,6 +202,7 @@ def test_a_nats_restart_mid_stream_loses_nothing_and_counts_nothing_twice(
     server = server_name(own_nats.url)
     try:
         publisher.wait_for("listening to bluesky:jetstream")
+        publisher.wait_for("publishing to NATS at")
         worker.wait_for("claimed partition")
         source.append(*thirds[0])
         wait_until(
@@ -270,6 +271,7 @@ def test_stopped_during_an_outage_the_processes_exit_cleanly(
     publisher = Proc(["--config", str(config), "listen", "run", *topology, "--workers", "0"], env)
     try:
         publisher.wait_for("listening to bluesky:jetstream")
+        publisher.wait_for("publishing to NATS at")
         worker.wait_for("claimed partition", 4)
         own_nats.stop(signal.SIGKILL)
         source.append(*(event_of(n, m) for n, m in enumerate(batch)))

@@ -355,7 +355,7 @@ async def _publish(
     """Publish the sources' mentions until stopped, taking watch edits as they come: the
     publisher matches with the new watches, and the sources whose filters changed are
     replaced (what the old ones delivered is published and their cursors saved first)."""
-    from firewarden.listen.nats_connection import close, connect
+    from firewarden.listen.nats_connection import close, connect, server_name
     from firewarden.listen.nats_queue import Abandoned, Publisher, ensure_stream
     from firewarden.listen.queue import InProcessQueue
     from firewarden.listen.reload import filter_key
@@ -371,6 +371,10 @@ async def _publish(
     try:
         js = nc.jetstream()
         await ensure_stream(js, topo)
+        log(
+            f"publishing to NATS at {server_name(url)}: stream {topo.stream}, "
+            f"{topo.partitions} partitions"
+        )
         publisher = Publisher(
             js, topo, records, reloader.revision or 0, log=log, stopping=stop.is_set
         )
