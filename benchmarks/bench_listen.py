@@ -292,12 +292,14 @@ def nats_run(
         admin.dispose()
 
 
-def run_rebuild(n: int, batch: int, rate: float, vary: bool) -> None:
-    """Store ``n`` mentions for one watch, then time rebuilding a pipeline on that database."""
+def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float) -> None:
+    """Store ``n`` mentions for one watch (a checkpoint every ``every`` minutes of buckets,
+    0 for none), then time rebuilding a pipeline on that database."""
     with tempfile.TemporaryDirectory() as tmp:
         engine, records = setup(f"sqlite:///{Path(tmp) / 'bench.db'}", (demo_watch(),))
-        pipeline = Pipeline(engine, records)
-        done, started = 0, time.perf_counter()
+        interval = dt.timedelta(minutes=every) if every > 0 else None
+        pipeline = Pipeline(engine, records, checkpoint_every=interval)
+        done, started, cpu = 0, time.perf_counter(), time.process_time()
         for day in days_of_mentions(rate, vary):
             for i in range(0, len(day), batch):
                 pipeline.process([Envelope(m, "bench", "") for m in day[i : i + batch]])
@@ -306,14 +308,26 @@ def run_rebuild(n: int, batch: int, rate: float, vary: bool) -> None:
                     break
             if done >= n:
                 break
-        with engine.connect() as conn:
-            size = conn.execute(select(func.length(CHECKPOINTS.c.state))).scalar_one()
-            behind = conn.execute(select(CHECKPOINTS.c.next_start)).scalar_one()
         print(
             f"stored {done:,} mentions for one watch ({done / rate / 24:.1f} days at "
-            f"{rate:,.0f} an hour) in {time.perf_counter() - started:,.0f} s; the latest "
-            f"checkpoint ({size / 1e6:.2f} MB) has seen the buckets before {behind:%Y-%m-%d %H:%M}"
+            f"{rate:,.0f} an hour) in {time.perf_counter() - started:,.0f} s "
+            f"({time.process_time() - cpu:,.0f} CPU s), "
+            + (f"a checkpoint every {every:g} minutes of buckets" if every else "no checkpoints")
         )
+        with engine.connect() as conn:
+            row = conn.execute(select(func.length(CHECKPOINTS.c.state), CHECKPOINTS.c.next_start))
+            found = row.first()
+        if found is not None:
+            size, behind = found
+            print(f"  the latest checkpoint ({size / 1e6:.2f} MB) has seen the buckets before "
+                  f"{behind:%Y-%m-%d %H:%M}")  # fmt: skip
+        # What one checkpoint costs the running pipeline (serialise and upsert), over 20.
+        pipeline.checkpoint_every = dt.timedelta(hours=1)
+        state = pipeline.states[0]
+        t = time.perf_counter()
+        for _ in range(20):
+            pipeline._checkpoint(state)
+        print(f"  writing one checkpoint: {(time.perf_counter() - t) / 20 * 1000:.1f} ms")
         for label, options in REBUILDS:
             for _ in range(2):  # the second run has a warm page cache, as a restart would
                 t = time.perf_counter()
@@ -343,9 +357,17 @@ def main() -> None:
     parser.add_argument(
         "--rebuild", action="store_true", help="time rebuilding a pipeline instead (SQLite)"
     )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=60.0,
+        help="--rebuild: minutes of buckets between checkpoints while storing (0: none)",
+    )
     args = parser.parse_args()
     if args.rebuild:
-        run_rebuild(args.mentions, args.batch, args.rate, not args.repeat_texts)
+        run_rebuild(
+            args.mentions, args.batch, args.rate, not args.repeat_texts, args.checkpoint_every
+        )
         return
     if not args.skip_sqlite:
         run_sqlite(args.mentions, args.batch, args.every, args.rate, not args.repeat_texts)
