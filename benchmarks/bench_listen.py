@@ -10,6 +10,8 @@ the figures (``--repeat-texts`` shows the effect of verbatim repeats).
     .venv/bin/python benchmarks/bench_listen.py --mentions 200000 --nats nats://127.0.0.1:4222 \
         --pg postgresql+psycopg://postgres@127.0.0.1:5432/test       # + NATS, 1 and 2 workers
     .venv/bin/python benchmarks/bench_listen.py --rebuild --mentions 400000  # start-up time
+    .venv/bin/python benchmarks/bench_listen.py --rebuild --mentions 400000 \
+        --checkpoint-min-seconds 10                                  # as an import writes them
 
 ``--rebuild`` stores the mentions for one watch, then times constructing a ``Pipeline`` on
 that database (what every start and every handover of a watch does): by replaying the whole
@@ -292,13 +294,16 @@ def nats_run(
         admin.dispose()
 
 
-def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float) -> None:
+def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float, spacing: float) -> None:
     """Store ``n`` mentions for one watch (a checkpoint every ``every`` minutes of buckets,
-    0 for none), then time rebuilding a pipeline on that database."""
+    0 for none, at most one every ``spacing`` seconds), then time rebuilding a pipeline on
+    that database."""
     with tempfile.TemporaryDirectory() as tmp:
         engine, records = setup(f"sqlite:///{Path(tmp) / 'bench.db'}", (demo_watch(),))
         interval = dt.timedelta(minutes=every) if every > 0 else None
-        pipeline = Pipeline(engine, records, checkpoint_every=interval)
+        pipeline = Pipeline(
+            engine, records, checkpoint_every=interval, checkpoint_min_seconds=spacing
+        )
         done, started, cpu = 0, time.perf_counter(), time.process_time()
         for day in days_of_mentions(rate, vary):
             for i in range(0, len(day), batch):
@@ -312,7 +317,11 @@ def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float) -> No
             f"stored {done:,} mentions for one watch ({done / rate / 24:.1f} days at "
             f"{rate:,.0f} an hour) in {time.perf_counter() - started:,.0f} s "
             f"({time.process_time() - cpu:,.0f} CPU s), "
-            + (f"a checkpoint every {every:g} minutes of buckets" if every else "no checkpoints")
+            + (
+                f"a checkpoint every {every:g} minutes of buckets, at most one per {spacing:g} s"
+                if every
+                else "no checkpoints"
+            )
         )
         with engine.connect() as conn:
             row = conn.execute(select(func.length(CHECKPOINTS.c.state), CHECKPOINTS.c.next_start))
@@ -363,10 +372,22 @@ def main() -> None:
         default=60.0,
         help="--rebuild: minutes of buckets between checkpoints while storing (0: none)",
     )
+    parser.add_argument(
+        "--checkpoint-min-seconds",
+        type=float,
+        default=0.0,
+        help="--rebuild: wall-clock seconds between checkpoints while storing (0, as live, "
+        "where an hour of buckets takes an hour; the Pipeline's default is 10)",
+    )
     args = parser.parse_args()
     if args.rebuild:
         run_rebuild(
-            args.mentions, args.batch, args.rate, not args.repeat_texts, args.checkpoint_every
+            args.mentions,
+            args.batch,
+            args.rate,
+            not args.repeat_texts,
+            args.checkpoint_every,
+            args.checkpoint_min_seconds,
         )
         return
     if not args.skip_sqlite:

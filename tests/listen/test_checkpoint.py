@@ -39,6 +39,10 @@ from firewarden.store.migrate import upgrade
 
 from .test_pipeline_content import ONSET_DAY, add, misconduct_mentions, stored_alerts
 
+#: A checkpoint every hour of buckets, however fast the test feeds them (live, an hour of
+#: buckets takes an hour; the default spacing of 10 s only binds on imports and backlogs).
+EVERY_HOUR: dict[str, Any] = {"checkpoint_min_seconds": 0.0}
+
 
 def feed(pipe: Pipeline, ms: Sequence[Mention], start: int, batch: int = 25) -> None:
     for i in range(0, len(ms), batch):
@@ -127,18 +131,18 @@ def test_rebuilt_from_checkpoints_alerts_as_uninterrupted_and_full_replay(
     expected = stored_alerts(engine, whole.states[0].record.id)
     assert any("misconduct" in series or "terms" in series for *_, series in expected)
     # Writing checkpoints changes nothing in the decisions.
-    assert uninterrupted(engine, ms, "Acme checkpointing") == expected
+    assert uninterrupted(engine, ms, "Acme checkpointing", **EVERY_HOUR) == expected
 
     # Stops right after a checkpoint (before the storm and just after it began) and between
     # two (half an hour after one, in the middle of the storm). Each new pipeline starts from
     # the checkpoint the previous one wrote (a worker handing the watch over to another).
     rec = add(engine, "Acme restarted")
-    pipes = [Pipeline(engine, [rec])]
+    pipes = [Pipeline(engine, [rec], **EVERY_HOUR)]
     cuts = [feed_until_checkpoint(engine, pipes[-1], ms, 0, onset(ms) - 600)]
-    pipes.append(pipe := Pipeline(engine, [rec]))
+    pipes.append(pipe := Pipeline(engine, [rec], **EVERY_HOUR))
     assert pipe.states[0].saved == latest(engine, rec.id) is not None
     cuts.append(feed_until_checkpoint(engine, pipe, ms, cuts[-1], onset(ms) + 1))
-    pipes.append(pipe := Pipeline(engine, [rec]))
+    pipes.append(pipe := Pipeline(engine, [rec], **EVERY_HOUR))
     assert pipe.states[0].saved == latest(engine, rec.id)
     middle = feed_until_checkpoint(engine, pipe, ms, cuts[-1], (onset(ms) + len(ms)) // 2)
     between = middle + 30 * 12  # the storm brings hundreds of mentions an hour
@@ -146,7 +150,7 @@ def test_rebuilt_from_checkpoints_alerts_as_uninterrupted_and_full_replay(
     cuts.append(between)
     saved = latest(engine, rec.id)
     assert saved is not None and saved < ms[between].created_at - dt.timedelta(minutes=10)
-    pipes.append(pipe := Pipeline(engine, [rec]))
+    pipes.append(pipe := Pipeline(engine, [rec], **EVERY_HOUR))
     assert pipe.states[0].saved == saved
     assert pipe.states[0].next_start is not None and pipe.states[0].next_start > saved
     feed(pipe, ms[between:], between)
@@ -219,16 +223,16 @@ def test_a_checkpoint_of_another_version_falls_back_to_the_full_replay(
 
 def fallback(engine: Engine, how: str, caplog: pytest.LogCaptureFixture, seen: Seen) -> None:
     ms = misconduct_mentions()
-    whole = Pipeline(engine, [add(engine, "Acme")])
+    whole = Pipeline(engine, [add(engine, "Acme")], **EVERY_HOUR)
     feed(whole, ms, 0)
     whole.flush()
     expected = stored_alerts(engine, whole.states[0].record.id)
     rec = add(engine, "Acme again")
-    pipe = Pipeline(engine, [rec])
+    pipe = Pipeline(engine, [rec], **EVERY_HOUR)
     cut = feed_until_checkpoint(engine, pipe, ms, 0, onset(ms) + 1)
     _tamper(engine, rec.id, how)
     with caplog.at_level(logging.WARNING, logger="firewarden.listen.pipeline"):
-        pipe = Pipeline(engine, [rec])
+        pipe = Pipeline(engine, [rec], **EVERY_HOUR)
     message = caplog.text
     assert "not using its detector checkpoint" in message, message
     assert "replaying the stored history instead" in message
@@ -315,7 +319,7 @@ def test_a_loaded_state_decides_as_the_original() -> None:
 def test_a_removed_watch_takes_its_checkpoint_with_it(engine: Engine) -> None:
     ms = misconduct_mentions()[:1500]
     rec = add(engine, "Acme")
-    pipe = Pipeline(engine, [rec])
+    pipe = Pipeline(engine, [rec], **EVERY_HOUR)
     feed(pipe, ms, 0)
     assert latest(engine, rec.id) is not None
     with session_factory(engine)() as s:
@@ -325,7 +329,7 @@ def test_a_removed_watch_takes_its_checkpoint_with_it(engine: Engine) -> None:
         assert conn.execute(select(CHECKPOINTS.c.watch_id)).all() == []
     # A new watch (SQLite may give it the removed one's id) starts from nothing.
     new = add(engine, "Acme")
-    pipe = Pipeline(engine, [new])
+    pipe = Pipeline(engine, [new], **EVERY_HOUR)
     assert pipe.states[0].saved is None and pipe.states[0].next_start is None
     assert pipe.states[0].detector.explanations == ()
 
@@ -356,7 +360,7 @@ def test_an_edited_watch_keeps_its_checkpoint_as_it_keeps_its_state(
     edit = onset(ms) - 900
 
     rec = add(engine, "Acme")
-    pipe = Pipeline(engine, [rec])
+    pipe = Pipeline(engine, [rec], **EVERY_HOUR)
     feed(pipe, ms[:edit], 0)
     pipe.set_watches([_edited(engine, rec)])
     feed(pipe, ms[edit:], edit)
@@ -367,7 +371,7 @@ def test_an_edited_watch_keeps_its_checkpoint_as_it_keeps_its_state(
     reference = pipe.states[0].detector
 
     rec = add(engine, "Acme restarted")
-    pipe = Pipeline(engine, [rec])
+    pipe = Pipeline(engine, [rec], **EVERY_HOUR)
     feed(pipe, ms[:edit], 0)
     before = latest(engine, rec.id)
     edited = _edited(engine, rec)
@@ -375,7 +379,7 @@ def test_an_edited_watch_keeps_its_checkpoint_as_it_keeps_its_state(
     cut = edit + 5
     feed(pipe, ms[edit:cut], edit)
     assert latest(engine, rec.id) == before  # the checkpoint was written before the edit
-    pipe = Pipeline(engine, [edited])
+    pipe = Pipeline(engine, [edited], **EVERY_HOUR)
     assert pipe.states[0].saved == before
     feed(pipe, ms[cut:], cut)
     pipe.flush()
@@ -399,3 +403,20 @@ def test_an_older_checkpoint_does_not_replace_a_newer_one(engine: Engine) -> Non
     with engine.connect() as conn:
         found = load_checkpoint(conn, rec.id)
     assert found is not None and found.state == b"newer"
+
+
+def test_checkpoints_are_spaced_in_wall_clock_time_on_an_import(engine: Engine) -> None:
+    """A backlog closes hours of buckets a second; the pipeline then writes at most one
+    checkpoint per ``checkpoint_min_seconds`` (here: never a second one in this test)."""
+    ms = misconduct_mentions()[:2000]  # a day and more of buckets
+    rec = add(engine, "Acme")
+    pipe = Pipeline(engine, [rec], checkpoint_min_seconds=3600.0)
+    feed(pipe, ms[:50], 0)
+    first = latest(engine, rec.id)
+    assert first is not None  # the first one is written at once
+    feed(pipe, ms[50:], 50)
+    assert latest(engine, rec.id) == first
+    hourly = Pipeline(engine, [add(engine, "Acme hourly")], **EVERY_HOUR)
+    feed(hourly, ms, 0)
+    later = latest(engine, hourly.states[0].record.id)
+    assert later is not None and later - first >= dt.timedelta(hours=20)

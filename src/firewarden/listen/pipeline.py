@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -114,6 +115,7 @@ class _WatchState:
     skip: frozenset[str] = frozenset()  # the words the term signal ignores (the watch's names)
     #: ``next_start`` of the latest checkpoint written or loaded for this watch.
     saved: dt.datetime | None = None
+    written: float = -float("inf")  # when this pipeline last wrote it (monotonic clock)
 
     def __post_init__(self) -> None:
         self.skip = skip_terms(self.record.watch)
@@ -139,10 +141,13 @@ class Pipeline:
         detector_config: DetectorConfig = WATCH_CONFIG,
         on_alert: Callable[[RaisedAlert], None] | None = None,
         checkpoint_every: dt.timedelta | None = DEFAULT_CHECKPOINT_EVERY,
+        checkpoint_min_seconds: float = 10.0,
     ) -> None:
         """``checkpoint_every``: write a watch's detector checkpoint whenever this much bucket
-        time has closed since its last one (and after a rebuild that found none); ``None``
-        turns checkpoints off (neither read nor written: every rebuild replays ``history``)."""
+        time has closed since its last one (and after a rebuild that found none), but not
+        more often than every ``checkpoint_min_seconds`` of wall-clock time (which only a
+        backlog or an import reaches: live, an hour of buckets takes an hour); ``None`` turns
+        checkpoints off (neither read nor written: every rebuild replays ``history``)."""
         self.engine = engine
         self._reader = engine.execution_options(sqlite_begin="DEFERRED")
         self.width = width
@@ -153,6 +158,7 @@ class Pipeline:
         self.history = history
         self.detector_config = detector_config
         self.checkpoint_every = checkpoint_every
+        self.checkpoint_min_seconds = checkpoint_min_seconds
         self._version = state_version(detector_config, width)
         self.watchset = WatchSet([w.watch for w in watches])
         self.states = [_WatchState(w, WatchDetector(detector_config)) for w in watches]
@@ -268,6 +274,7 @@ class Pipeline:
         with self.engine.begin() as conn:
             save_checkpoint(conn, st.record.id, st.next_start, self._version, state)
         st.saved = st.next_start
+        st.written = time.monotonic()
 
     def _fill(self, stored: list[Bucket], start: dt.datetime, until: dt.datetime) -> list[Bucket]:
         """Consecutive buckets in ``[start, until)``, empty ones where nothing was stored."""
@@ -319,7 +326,11 @@ class Pipeline:
                 raised.append(alert)
         st.next_start = upto
         every = self.checkpoint_every
-        if every is not None and (st.saved is None or upto - st.saved >= every):
+        if (
+            every is not None
+            and (st.saved is None or upto - st.saved >= every)
+            and time.monotonic() - st.written >= self.checkpoint_min_seconds
+        ):
             self._checkpoint(st)
         return raised
 
