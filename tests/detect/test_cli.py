@@ -100,3 +100,15 @@ def test_detect_series_bad_input_leaves_no_output_file(tmp_path: Path) -> None:
     assert res.exit_code == 2, res.output
     assert not out.exists()
     assert not (tmp_path / "out.csv.part").exists()
+
+
+def test_simulate_evaluate_with_the_models_negative_flags() -> None:
+    import json
+
+    args = ["simulate", "evaluate", "--runs", "1", "--days", "6", "--format", "json"]
+    res = CliRunner().invoke(cli, [*args, "--negative-from", "model"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    assert figures["runs"] == 1 and figures["detected"] == 1
+    res = CliRunner().invoke(cli, [*args, "--negative-from", "oracle"])
+    assert res.exit_code == 2 and "--negative-from" in res.output

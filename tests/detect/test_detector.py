@@ -89,6 +89,17 @@ def test_sparse_counts_do_not_cry_wolf_but_see_a_real_rise() -> None:
     assert 2500 <= first <= 2503
 
 
+def test_a_sparse_watch_with_silent_nights_does_not_cry_wolf_by_day() -> None:
+    # Nights of zeros used to shrink the winsorising bound to nothing, freezing the expected
+    # level at zero for good: then two mentions in a bucket looked like a storm.
+    alerts = 0
+    for seed in range(10):
+        rng = random.Random(seed)
+        values = [float(_poisson(rng, 0.35 if i % 288 >= 84 else 0.0)) for i in range(2880)]
+        alerts += sum(d.alert for d in _run(values, WATCH_CONFIG))
+    assert alerts == 0
+
+
 def test_seasonal_rhythm_without_false_alarms() -> None:
     rng = random.Random(11)
     values = []

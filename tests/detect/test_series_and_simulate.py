@@ -46,3 +46,21 @@ def test_watch_detector_alerts_after_onset_and_explains() -> None:
     det = WatchDetector()
     d = det.update(Bucket(T0, volume=0))
     assert not d.alert and d.explanation is None
+
+
+def test_negative_flags_can_come_from_the_pipelines_models() -> None:
+    from firewarden.detect.evaluate import negative_reader
+
+    mentions = simulate(SimulationConfig(days=3), seed=1).mentions
+    label, model = negative_reader("label"), negative_reader("model")
+    assert all(label(m) == (m.sentiment == "negative") for m in mentions)
+    by_model = [model(m) for m in mentions]
+    # The models read the texts: they find most storm mentions negative, and disagree with
+    # the simulator's labels somewhere (the point of measuring with them).
+    storm = [flag for m, flag in zip(mentions, by_model, strict=True) if m.storm]
+    assert storm and sum(storm) > len(storm) / 2
+    assert any(flag != label(m) for m, flag in zip(mentions, by_model, strict=True))
+    with pytest.raises(ValueError, match="label, model"):
+        negative_reader("oracle")
+    result = evaluate(runs=2, sim=SimulationConfig(days=6), negative="model")
+    assert result.detected == 2

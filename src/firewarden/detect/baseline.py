@@ -135,9 +135,11 @@ class Baseline:
         if len(past) > self._days:
             del past[0]
 
-    def update(self, x: float, slot: int, slots: int) -> None:
+    def update(self, x: float, slot: int, slots: int, floor: float = 0.0) -> None:
         """Learn from one ordinary point (winsorised so outliers barely move anything).
 
+        ``floor`` is the least scale the winsorising assumes (counts: their Poisson noise), so
+        a long run of equal values cannot shrink the bound to zero and freeze the level.
         Call before :meth:`remember` for the same point.
         """
         self.n += 1
@@ -146,7 +148,7 @@ class Baseline:
             return
         a_scale = self._a_scale if self.n > 20 else 1.0 / self.n
         resid = x - self.level
-        bound = self._winsor * self.flat_scale if self.n > 5 else math.inf
+        bound = self._winsor * max(self.flat_scale, floor) if self.n > 5 else math.inf
         self.flat_scale += a_scale * (min(abs(resid) * _MAD_TO_SIGMA, bound) - self.flat_scale)
         a_level = self._a_level if self.n > 10 else 1.0 / self.n
         self.level += a_level * min(max(resid, -bound), bound)
@@ -156,7 +158,7 @@ class Baseline:
         sresid = x - usual - self.corr
         if self.seasonal_scale == math.inf:
             self.seasonal_scale = abs(sresid) * _MAD_TO_SIGMA + self.flat_scale
-        sbound = self._winsor * self.seasonal_scale
+        sbound = self._winsor * max(self.seasonal_scale, floor)
         self.seasonal_scale += self._a_scale * (
             min(abs(sresid) * _MAD_TO_SIGMA, sbound) - self.seasonal_scale
         )

@@ -284,6 +284,15 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     help="Include the content signals (emerging terms, misconduct content).",
 )
 @_NEGATIVE_SHARE
+@click.option(
+    "--negative-from",
+    type=click.Choice(["label", "model"]),
+    default="label",
+    show_default=True,
+    help="Which mentions count as negative: the simulator's label, or what the listening "
+    "pipeline's sentiment and offensive-language models read in the text (slower; includes "
+    "the models' mistakes).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def evaluate_command(
     runs: int,
@@ -297,6 +306,7 @@ def evaluate_command(
     kind: str,
     content: bool,
     negative_share: float,
+    negative_from: str,
     fmt: str,
 ) -> None:
     """Median time from onset to first alert, and false alarms per week of ordinary traffic,
@@ -319,6 +329,7 @@ def evaluate_command(
         first_seed=seed_start,
         scan=WATCH_SCAN if scan else None,
         content=Content() if content else NO_CONTENT,
+        negative=negative_from,
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -401,7 +401,9 @@ class SeriesDetector:
     def _learn(self, x: float, ts: datetime) -> None:
         slot, slots = season_slot(ts, self._interval) if self._interval else (0, 0)
         prev = self._base.level if self._base.n else x
-        self._base.update(x, slot, slots)
+        # Counts are at least Poisson-noisy: a night of zeros must not shrink the
+        # winsorising bound to nothing and freeze the level at zero for good.
+        self._base.update(x, slot, slots, 0.5 if self._counts else 0.0)
         step = abs(x - prev)
         if step > 0 and (self._floor == 0.0 or step < self._floor * 20):
             # The series' resolution (smallest moves) floors the scale of flat stretches.

@@ -3,8 +3,10 @@
 Each run simulates a stream with one firestorm, buckets it, and feeds the watch detector.
 The content signals read the simulated texts as the listening pipeline would: content terms
 without the brand's name (:func:`firewarden.text.terms.content_terms`) and the enrichment's
-misconduct sign (video/image + words of two groups, naming the brand); the negative flag is
-the simulator's sentiment label.
+misconduct sign (video/image + words of two groups, naming the brand). The negative flag is
+the simulator's sentiment label, or (``negative="model"``) what the listening pipeline's own
+enrichment reads in the text (sentiment model or offensive language), so the figures include
+the models' mistakes, as in production.
 An alert before the onset is a false alarm in ordinary traffic; the first alert at or after
 it is the detection (its delay from the onset is the time to detect).
 """
@@ -12,6 +14,7 @@ it is the detection (its delay from the onset is the time to detect).
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -38,7 +41,33 @@ class Content:
 NO_CONTENT = Content(None, None)
 
 
-def signals(mentions: list[SimMention], brand: str) -> list[MentionSignal]:
+def _labelled(m: SimMention) -> bool:
+    return m.sentiment == "negative"
+
+
+def negative_reader(source: str = "label") -> Callable[[SimMention], bool]:
+    """How mentions are judged negative: ``label`` (the simulator's truth) or ``model`` (the
+    listening enrichment: negative sentiment or offensive language, as the pipeline counts)."""
+    if source == "label":
+        return _labelled
+    if source != "model":
+        raise ValueError(f"unknown negative source {source!r}; use one of: label, model")
+    from firewarden.listen.enrich import Enricher
+
+    enricher = Enricher()
+
+    def read(m: SimMention) -> bool:
+        facts = enricher.facts(m.text, m.lang)
+        return facts.sentiment == "negative" or facts.offensive
+
+    return read
+
+
+def signals(
+    mentions: list[SimMention],
+    brand: str,
+    negative: Callable[[SimMention], bool] = _labelled,
+) -> list[MentionSignal]:
     """The simulated mentions as the series and the content signals read them."""
     from firewarden.listen.enrich import looks_like_misconduct, misconduct_groups
 
@@ -53,7 +82,7 @@ def signals(mentions: list[SimMention], brand: str) -> list[MentionSignal]:
         out.append(
             MentionSignal(
                 m.timestamp,
-                m.sentiment == "negative",
+                negative(m),
                 m.followers,
                 m.reply_to_brand,
                 author=m.author,
@@ -107,14 +136,15 @@ def run_once(
     config: DetectorConfig = WATCH_CONFIG,
     scan: ScanConfig | None = WATCH_SCAN,
     content: Content = Content(),
+    negative: Callable[[SimMention], bool] = _labelled,
 ) -> RunResult:
     """Simulate one stream and measure the watch detector on it."""
     s = simulate(sim, seed=seed)
     read = (
-        signals(s.mentions, sim.brand)
+        signals(s.mentions, sim.brand, negative)
         if content.terms or content.misconduct
         else [
-            MentionSignal(m.timestamp, m.sentiment == "negative", m.followers, m.reply_to_brand)
+            MentionSignal(m.timestamp, negative(m), m.followers, m.reply_to_brand)
             for m in s.mentions
         ]
     )
@@ -144,12 +174,17 @@ def evaluate(
     first_seed: int = 0,
     scan: ScanConfig | None = WATCH_SCAN,
     content: Content = Content(),
+    negative: str = "label",
 ) -> EvaluationResult:
     """Run ``runs`` seeded simulations (seeds ``first_seed``...) and collect the figures
-    (``scan`` None: without the multi-window scan; ``content``: which content signals)."""
+    (``scan`` None: without the multi-window scan; ``content``: which content signals;
+    ``negative``: where the negative flag comes from, see :func:`negative_reader`)."""
     sim = sim or SimulationConfig()
+    read = negative_reader(negative)
     return EvaluationResult(
-        tuple(run_once(first_seed + i, sim, bucket, config, scan, content) for i in range(runs))
+        tuple(
+            run_once(first_seed + i, sim, bucket, config, scan, content, read) for i in range(runs)
+        )
     )
 
 
