@@ -180,9 +180,6 @@ def test_rebuilt_from_checkpoints_alerts_as_uninterrupted_and_full_replay(
 
 
 def _tamper(engine: Engine, watch_id: int, how: str) -> None:
-    class Other:
-        pass
-
     values: dict[str, Any] = {
         "corrupt": {"state": b"\x78\x01not a checkpoint"},
         "truncated": {"state": None},
