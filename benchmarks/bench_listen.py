@@ -9,6 +9,13 @@ the figures (``--repeat-texts`` shows the effect of verbatim repeats).
     .venv/bin/python benchmarks/bench_listen.py --mentions 10000000  # 10M
     .venv/bin/python benchmarks/bench_listen.py --mentions 200000 --nats nats://127.0.0.1:4222 \
         --pg postgresql+psycopg://postgres@127.0.0.1:5432/test       # + NATS, 1 and 2 workers
+    .venv/bin/python benchmarks/bench_listen.py --rebuild --mentions 400000  # start-up time
+    .venv/bin/python benchmarks/bench_listen.py --rebuild --mentions 400000 \
+        --checkpoint-min-seconds 10                                  # as an import writes them
+
+``--rebuild`` stores the mentions for one watch, then times constructing a ``Pipeline`` on
+that database (what every start and every handover of a watch does): by replaying the whole
+stored history, and from the latest detector checkpoint plus what was stored after it.
 
 The NATS mode publishes the stream, then starts the workers and prints the watch-mention pairs
 counted per second once they share the partitions, and the CPU seconds of the publisher, each
@@ -38,6 +45,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, func, select, text
 
 from firewarden.detect.simulate import SimulationConfig, simulate
+from firewarden.listen.checkpoint import CHECKPOINTS
 from firewarden.listen.lease_table import LeaseTable, bucket_name
 from firewarden.listen.mention import Mention
 from firewarden.listen.nats_connection import connect
@@ -286,6 +294,65 @@ def nats_run(
         admin.dispose()
 
 
+def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float, spacing: float) -> None:
+    """Store ``n`` mentions for one watch (a checkpoint every ``every`` minutes of buckets,
+    0 for none, at most one every ``spacing`` seconds), then time rebuilding a pipeline on
+    that database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, records = setup(f"sqlite:///{Path(tmp) / 'bench.db'}", (demo_watch(),))
+        interval = dt.timedelta(minutes=every) if every > 0 else None
+        pipeline = Pipeline(
+            engine, records, checkpoint_every=interval, checkpoint_min_seconds=spacing
+        )
+        done, started, cpu = 0, time.perf_counter(), time.process_time()
+        for day in days_of_mentions(rate, vary):
+            for i in range(0, len(day), batch):
+                pipeline.process([Envelope(m, "bench", "") for m in day[i : i + batch]])
+                done += len(day[i : i + batch])
+                if done >= n:
+                    break
+            if done >= n:
+                break
+        print(
+            f"stored {done:,} mentions for one watch ({done / rate / 24:.1f} days at "
+            f"{rate:,.0f} an hour) in {time.perf_counter() - started:,.0f} s "
+            f"({time.process_time() - cpu:,.0f} CPU s), "
+            + (
+                f"a checkpoint every {every:g} minutes of buckets, at most one per {spacing:g} s"
+                if every
+                else "no checkpoints"
+            )
+        )
+        with engine.connect() as conn:
+            row = conn.execute(select(func.length(CHECKPOINTS.c.state), CHECKPOINTS.c.next_start))
+            found = row.first()
+        if found is not None:
+            size, behind = found
+            print(f"  the latest checkpoint ({size / 1e6:.2f} MB) has seen the buckets before "
+                  f"{behind:%Y-%m-%d %H:%M}")  # fmt: skip
+        # What one checkpoint costs the running pipeline (serialise and upsert), over 20.
+        pipeline.checkpoint_every = dt.timedelta(hours=1)
+        state = pipeline.states[0]
+        t = time.perf_counter()
+        for _ in range(20):
+            pipeline._checkpoint(state)
+        print(f"  writing one checkpoint: {(time.perf_counter() - t) / 20 * 1000:.1f} ms")
+        for label, options in REBUILDS:
+            for _ in range(2):  # the second run has a warm page cache, as a restart would
+                t = time.perf_counter()
+                Pipeline(engine, records, **options)
+                took = time.perf_counter() - t
+            print(f"  Pipeline(engine, records), {label}: {took:.2f} s")
+        engine.dispose()
+
+
+#: The rebuilds ``--rebuild`` times: a label and the Pipeline options.
+REBUILDS: list[tuple[str, dict[str, object]]] = [
+    ("checkpoints off (replays the 30-day history)", {"checkpoint_every": None}),
+    ("from the latest checkpoint (replays what came after it)", {}),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="listening pipeline throughput and memory")
     parser.add_argument("--mentions", type=int, default=1_000_000)
@@ -296,7 +363,33 @@ def main() -> None:
     parser.add_argument("--nats", default="", help="also run on NATS (nats://host:port)")
     parser.add_argument("--pg", default="", help="PostgreSQL URL for the NATS run")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="time rebuilding a pipeline instead (SQLite)"
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=60.0,
+        help="--rebuild: minutes of buckets between checkpoints while storing (0: none)",
+    )
+    parser.add_argument(
+        "--checkpoint-min-seconds",
+        type=float,
+        default=0.0,
+        help="--rebuild: wall-clock seconds between checkpoints while storing (0, as live, "
+        "where an hour of buckets takes an hour; the Pipeline's default is 10)",
+    )
     args = parser.parse_args()
+    if args.rebuild:
+        run_rebuild(
+            args.mentions,
+            args.batch,
+            args.rate,
+            not args.repeat_texts,
+            args.checkpoint_every,
+            args.checkpoint_min_seconds,
+        )
+        return
     if not args.skip_sqlite:
         run_sqlite(args.mentions, args.batch, args.every, args.rate, not args.repeat_texts)
     if args.nats:

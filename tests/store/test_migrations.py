@@ -97,3 +97,40 @@ def test_watch_revision_migration_upgrades_and_downgrades(db_url: str) -> None:
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_checkpoint_migration_upgrades_and_downgrades(db_url: str) -> None:
+    import datetime as dt
+
+    from alembic import command
+
+    from firewarden.listen.checkpoint import load_checkpoint, save_checkpoint
+    from firewarden.listen.watch_service import add_watch
+    from firewarden.listen.watches import Watch
+    from firewarden.store.engine import session_factory
+    from firewarden.store.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0004")
+        assert "listen_checkpoints" not in inspect(engine).get_table_names()
+        upgrade(engine, "0005")
+        with session_factory(engine)() as s:
+            rec = add_watch(s, Watch("Acme", keywords=("Acme",)))
+            s.commit()
+        start = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+        state = bytes(range(256)) * 40  # binary, larger than a page
+        with engine.begin() as conn:
+            save_checkpoint(conn, rec.id, start, "v1", state)
+        with engine.connect() as conn:
+            found = load_checkpoint(conn, rec.id)
+        assert found is not None and (found.next_start, found.state) == (start, state)
+        command.downgrade(alembic_config(engine), "0004")
+        tables = inspect(engine).get_table_names()
+        assert "listen_checkpoints" not in tables and "listen_watches" in tables
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert load_checkpoint(conn, rec.id) is None
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()

@@ -10,7 +10,10 @@ passed it (:meth:`Pipeline.tick`, for live streams), with what the bucket's stor
 say attached for the content signals (:mod:`firewarden.listen.content`: authors, content
 terms, misconduct flags, tallied from the batches as they are stored). On start the detectors
 are rebuilt from the stored buckets and mentions (the open bucket's content is read back when
-it closes), so a restarted (or another) worker carries on where the last one stopped.
+it closes), so a restarted (or another) worker carries on where the last one stopped. The
+rebuild starts from the watch's latest detector checkpoint (:mod:`firewarden.listen.checkpoint`,
+written by the owning pipeline every ``checkpoint_every`` of closed buckets) and replays only
+what was stored after it; without a usable one it replays the whole ``history``.
 
 :meth:`Pipeline.set_watches` swaps the watch set while running (between batches): a watch
 whose id stays keeps its detector and series and matches with its new terms from the next
@@ -24,6 +27,8 @@ already judged that bucket and does not look at it again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -41,6 +46,14 @@ from firewarden.listen.alerts import (
     alert_url,
     record_alert,
     set_notified,
+)
+from firewarden.listen.checkpoint import (
+    CheckpointError,
+    dumps,
+    load_checkpoint,
+    loads,
+    save_checkpoint,
+    state_version,
 )
 from firewarden.listen.content import ContentTally, load_content, skip_terms, with_content
 from firewarden.listen.enrich import Enricher, enrich
@@ -61,6 +74,10 @@ from firewarden.listen.watches import WatchSet
 from firewarden.text.terms import drop_terms
 
 DEFAULT_WIDTH = dt.timedelta(minutes=5)
+#: How much closed bucket time passes between two checkpoints of a watch's detector.
+DEFAULT_CHECKPOINT_EVERY = dt.timedelta(hours=1)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +113,9 @@ class _WatchState:
     read_until: dt.datetime | None = None
     tally: ContentTally = field(default_factory=ContentTally)
     skip: frozenset[str] = frozenset()  # the words the term signal ignores (the watch's names)
+    #: ``next_start`` of the latest checkpoint written or loaded for this watch.
+    saved: dt.datetime | None = None
+    written: float = -float("inf")  # when this pipeline last wrote it (monotonic clock)
 
     def __post_init__(self) -> None:
         self.skip = skip_terms(self.record.watch)
@@ -120,7 +140,14 @@ class Pipeline:
         history: dt.timedelta = dt.timedelta(days=30),
         detector_config: DetectorConfig = WATCH_CONFIG,
         on_alert: Callable[[RaisedAlert], None] | None = None,
+        checkpoint_every: dt.timedelta | None = DEFAULT_CHECKPOINT_EVERY,
+        checkpoint_min_seconds: float = 10.0,
     ) -> None:
+        """``checkpoint_every``: write a watch's detector checkpoint whenever this much bucket
+        time has closed since its last one (and after a rebuild that found none), but not
+        more often than every ``checkpoint_min_seconds`` of wall-clock time (which only a
+        backlog or an import reaches: live, an hour of buckets takes an hour); ``None`` turns
+        checkpoints off (neither read nor written: every rebuild replays ``history``)."""
         self.engine = engine
         self._reader = engine.execution_options(sqlite_begin="DEFERRED")
         self.width = width
@@ -130,6 +157,9 @@ class Pipeline:
         self.on_alert = on_alert
         self.history = history
         self.detector_config = detector_config
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_min_seconds = checkpoint_min_seconds
+        self._version = state_version(detector_config, width)
         self.watchset = WatchSet([w.watch for w in watches])
         self.states = [_WatchState(w, WatchDetector(detector_config)) for w in watches]
         self._rebuild(self.states)
@@ -163,22 +193,88 @@ class Pipeline:
 
     def _rebuild(self, states: Sequence[_WatchState]) -> None:
         """Replay stored closed buckets into the detectors (silently, except the last one,
-        whose alert may not have been recorded if the previous worker stopped just then)."""
+        whose alert may not have been recorded if the previous worker stopped just then):
+        from the watch's checkpoint when there is a usable one, else the whole history."""
         history = self.history
         with self._reader.connect() as conn:
             for st in states:
                 last = last_bucket_start(conn, st.record.id)
                 if last is None:
                     continue
-                stored = load_buckets(conn, st.record.id, last - history, last)
-                if stored:
-                    st.next_start = stored[0].start
-                    *quiet, final = self._filled(conn, st, stored, stored[0].start, last)
+                resumed = self._restore(conn, st, last)
+                if resumed is None:
+                    stored = load_buckets(conn, st.record.id, last - history, last)
+                    start = stored[0].start if stored else None
+                elif resumed < last:
+                    # Every bucket from the checkpoint on, empty ones too, as a running
+                    # pipeline closes them.
+                    stored = load_buckets(conn, st.record.id, resumed, last)
+                    start = resumed
+                else:  # the checkpoint has seen every stored bucket (live, closed by the clock)
+                    stored, start = [], None
+                if start is not None:
+                    st.next_start = start
+                    *quiet, final = self._filled(conn, st, stored, start, last)
                     for b in quiet:
                         st.detector.update(b)
                     self._decide(st, final)
-                st.next_start = last
+                st.next_start = last if resumed is None else max(last, resumed)
                 st.read_until = last + self.width
+        for st in states:
+            if st.saved is None and st.next_start is not None:
+                self._checkpoint(st)  # so the next rebuild is a short one
+
+    def _restore(self, conn: Connection, st: _WatchState, last: dt.datetime) -> dt.datetime | None:
+        """Load the watch's checkpoint into its state; returns the first bucket it has not
+        seen, or None (no checkpoint, or one that cannot be used: the caller replays)."""
+        if self.checkpoint_every is None:
+            return None
+        found = load_checkpoint(conn, st.record.id)
+        if found is None:
+            return None
+        why = ""
+        if found.version != self._version:
+            why = "it was written by another version of the detectors or other settings"
+        elif found.next_start < last - self.history:
+            why = f"it is older than the history replayed ({self.history})"
+        else:
+            try:
+                detector = loads(found.state)
+            except CheckpointError as exc:
+                why = str(exc)
+        if why:
+            log.warning(
+                "watch %r (id %d): not using its detector checkpoint of %s: %s; replaying "
+                "the stored history instead",
+                st.record.name,
+                st.record.id,
+                f"{found.next_start:%Y-%m-%d %H:%M} UTC",
+                why,
+            )
+            return None
+        st.detector = detector
+        st.saved = found.next_start
+        return found.next_start
+
+    def _checkpoint(self, st: _WatchState) -> None:
+        """Save the watch's detector state (it has seen every bucket before ``next_start``)."""
+        if self.checkpoint_every is None or st.next_start is None:
+            return
+        try:
+            state = dumps(st.detector)
+        except Exception as exc:  # a cache: a state that cannot be saved must not stop counting
+            log.warning(
+                "watch %r (id %d): detector checkpoint not written (%r)",
+                st.record.name,
+                st.record.id,
+                exc,
+            )
+            st.saved = st.next_start  # tried; try again after the next interval
+            return
+        with self.engine.begin() as conn:
+            save_checkpoint(conn, st.record.id, st.next_start, self._version, state)
+        st.saved = st.next_start
+        st.written = time.monotonic()
 
     def _fill(self, stored: list[Bucket], start: dt.datetime, until: dt.datetime) -> list[Bucket]:
         """Consecutive buckets in ``[start, until)``, empty ones where nothing was stored."""
@@ -229,6 +325,13 @@ class Pipeline:
             if alert is not None:
                 raised.append(alert)
         st.next_start = upto
+        every = self.checkpoint_every
+        if (
+            every is not None
+            and (st.saved is None or upto - st.saved >= every)
+            and time.monotonic() - st.written >= self.checkpoint_min_seconds
+        ):
+            self._checkpoint(st)
         return raised
 
     def _decide(self, st: _WatchState, bucket: Bucket) -> RaisedAlert | None:

@@ -1,4 +1,4 @@
-"""The listening tables (registered on the shared ``Base``; migrations 0003 and 0004).
+"""The listening tables (registered on the shared ``Base``; migrations 0003 to 0005).
 
 * ``listen_watches``: watches (from the company's file, the CLI or the web app).
 * ``listen_watch_revision``: one row whose counter every watch change bumps (migration 0004),
@@ -9,6 +9,8 @@
 * ``listen_buckets``: per watch and bucket, the counts the detector reads.
 * ``listen_cursors``: where each source resumes after a restart.
 * ``listen_alerts``: alerts raised, with their explanation, evidence and delivery record.
+* ``listen_checkpoints``: per watch, the latest saved detector state (migration 0005), so a
+  rebuild replays only what was stored after it (a cache: the mentions stay the truth).
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from firewarden.store.tables import Base
@@ -131,3 +143,17 @@ class ListenAlert(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     #: One entry per channel: {"channel", "ok", "error"}.
     notified: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class ListenCheckpoint(Base):
+    __tablename__ = "listen_checkpoints"
+    watch_id: Mapped[int] = mapped_column(
+        ForeignKey("listen_watches.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The start of the first bucket the saved state has NOT seen.
+    next_start: Mapped[dt.datetime]
+    #: The state's format: code, detector settings and bucket width (``checkpoint.py``).
+    version: Mapped[str] = mapped_column(String(64))
+    #: The detector, serialised (``checkpoint.dumps``).
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    written_at: Mapped[dt.datetime]

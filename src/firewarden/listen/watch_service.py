@@ -163,10 +163,16 @@ def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None 
         raise InputError(f"no watch named {name_or_id!r}", hint="list them: firewarden watch list")
     from sqlalchemy import delete
 
-    from firewarden.listen.tables import ListenAlert, ListenBucket, ListenMentionWatch
+    from firewarden.listen.tables import (
+        ListenAlert,
+        ListenBucket,
+        ListenCheckpoint,
+        ListenMentionWatch,
+    )
 
-    # Explicit deletes: SQLite only cascades when foreign keys are on for the connection.
-    for table in (ListenAlert, ListenBucket, ListenMentionWatch):
+    # Explicit deletes: SQLite only cascades when foreign keys are on for the connection. The
+    # checkpoint goes too: SQLite can give the next new watch the same id.
+    for table in (ListenAlert, ListenBucket, ListenMentionWatch, ListenCheckpoint):
         session.execute(delete(table).where(table.watch_id == row.id))
     session.delete(row)
     session.flush()
