@@ -85,6 +85,18 @@ def days_of_mentions(rate: float, vary: bool) -> Iterator[list[Mention]]:
         day += 1
 
 
+def batches(n: int, batch: int, rate: float, vary: bool) -> Iterator[list[Envelope]]:
+    """Batches of simulated mentions, day after day, until at least ``n`` were given."""
+    done = 0
+    for day in days_of_mentions(rate, vary):
+        for i in range(0, len(day), batch):
+            envs = [Envelope(m, "bench", "") for m in day[i : i + batch]]
+            yield envs
+            done += len(envs)
+            if done >= n:
+                return
+
+
 def setup(url: str, watches: tuple[Watch, ...] = ()) -> tuple[Engine, list[WatchRecord]]:
     engine = make_engine(url)
     upgrade(engine)
@@ -103,22 +115,16 @@ def run_sqlite(n: int, batch: int, every: int, rate: float, vary: bool) -> None:
         print(f"{'mentions':>12} {'interval/s':>12} {'sustained/s':>12} {'RSS MB':>8}")
         done, busy, mark, mark_busy = 0, 0.0, 0, 0.0
         alerts = 0
-        for day in days_of_mentions(rate, vary):
-            for i in range(0, len(day), batch):
-                envs = [Envelope(m, "bench", "") for m in day[i : i + batch]]
-                t = time.perf_counter()
-                stats = pipeline.process(envs)
-                busy += time.perf_counter() - t
-                alerts += len(stats.alerts)
-                done += len(envs)
-                if done - mark >= every:
-                    interval = (done - mark) / (busy - mark_busy)
-                    print(f"{done:>12,} {interval:>12,.0f} {done / busy:>12,.0f} {rss_mb():>8.0f}")
-                    mark, mark_busy = done, busy
-                if done >= n:
-                    break
-            if done >= n:
-                break
+        for envs in batches(n, batch, rate, vary):
+            t = time.perf_counter()
+            stats = pipeline.process(envs)
+            busy += time.perf_counter() - t
+            alerts += len(stats.alerts)
+            done += len(envs)
+            if done - mark >= every:
+                interval = (done - mark) / (busy - mark_busy)
+                print(f"{done:>12,} {interval:>12,.0f} {done / busy:>12,.0f} {rss_mb():>8.0f}")
+                mark, mark_busy = done, busy
         cache = pipeline.enricher
         print(
             f"total: {done:,} mentions in {busy:,.1f} s of pipeline time: "
@@ -305,14 +311,9 @@ def run_rebuild(n: int, batch: int, rate: float, vary: bool, every: float, spaci
             engine, records, checkpoint_every=interval, checkpoint_min_seconds=spacing
         )
         done, started, cpu = 0, time.perf_counter(), time.process_time()
-        for day in days_of_mentions(rate, vary):
-            for i in range(0, len(day), batch):
-                pipeline.process([Envelope(m, "bench", "") for m in day[i : i + batch]])
-                done += len(day[i : i + batch])
-                if done >= n:
-                    break
-            if done >= n:
-                break
+        for envs in batches(n, batch, rate, vary):
+            pipeline.process(envs)
+            done += len(envs)
         print(
             f"stored {done:,} mentions for one watch ({done / rate / 24:.1f} days at "
             f"{rate:,.0f} an hour) in {time.perf_counter() - started:,.0f} s "

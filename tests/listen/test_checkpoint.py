@@ -417,3 +417,23 @@ def test_checkpoints_are_spaced_in_wall_clock_time_on_an_import(engine: Engine) 
     feed(hourly, ms, 0)
     later = latest(engine, hourly.states[0].record.id)
     assert later is not None and later - first >= dt.timedelta(hours=20)
+
+
+def test_a_checkpoint_that_cannot_be_written_does_not_stop_counting(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import firewarden.listen.pipeline as pipeline_module
+
+    ms = misconduct_mentions()
+    expected = uninterrupted(engine, ms, "Acme", checkpoint_every=None)
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise OperationalError("UPDATE listen_checkpoints", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(pipeline_module, "save_checkpoint", locked)
+    with caplog.at_level("WARNING", logger="firewarden.listen.pipeline"):
+        assert uninterrupted(engine, ms, "Acme locked", **EVERY_HOUR) == expected
+    assert "detector checkpoint not written" in caplog.text
+    assert "database is locked" in caplog.text

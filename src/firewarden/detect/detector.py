@@ -40,6 +40,11 @@ from firewarden.detect.types import AlertLevel, Decision, Direction, Explanation
 _NULL_MEAN_SURPRISE = math.log10(math.e)
 
 
+#: The least scale of a count series: its Poisson noise never reads as less than this, in
+#: the tail test nor in the winsorising of what the baseline learns.
+COUNT_SCALE_FLOOR = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class DetectorConfig:
     """Generic parameters (in points, not seconds: they hold for any bucket width)."""
@@ -211,7 +216,7 @@ class SeriesDetector:
         if self._counts:
             pred = max(pred, 0.0)
             # Counts are at least Poisson-noisy (the floor matters when the series is sparse).
-            scale = math.sqrt(max(scale * scale, pred, 0.25))
+            scale = math.sqrt(max(scale * scale, pred, COUNT_SCALE_FLOOR**2))
         return pred, scale
 
     def _day_seen(self, ts: datetime) -> bool:
@@ -403,7 +408,7 @@ class SeriesDetector:
         prev = self._base.level if self._base.n else x
         # Counts are at least Poisson-noisy: a night of zeros must not shrink the
         # winsorising bound to nothing and freeze the level at zero for good.
-        self._base.update(x, slot, slots, 0.5 if self._counts else 0.0)
+        self._base.update(x, slot, slots, COUNT_SCALE_FLOOR if self._counts else 0.0)
         step = abs(x - prev)
         if step > 0 and (self._floor == 0.0 or step < self._floor * 20):
             # The series' resolution (smallest moves) floors the scale of flat stretches.

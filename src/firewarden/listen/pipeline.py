@@ -257,22 +257,25 @@ class Pipeline:
         return found.next_start
 
     def _checkpoint(self, st: _WatchState) -> None:
-        """Save the watch's detector state (it has seen every bucket before ``next_start``)."""
+        """Save the watch's detector state (it has seen every bucket before ``next_start``).
+
+        A checkpoint is a cache: one that cannot be serialised or written (a locked or
+        unreachable database) is logged and tried again after the next interval, and counting
+        goes on."""
         if self.checkpoint_every is None or st.next_start is None:
             return
         try:
             state = dumps(st.detector)
-        except Exception as exc:  # a cache: a state that cannot be saved must not stop counting
+            with self.engine.begin() as conn:
+                save_checkpoint(conn, st.record.id, st.next_start, self._version, state)
+        except Exception as exc:
             log.warning(
-                "watch %r (id %d): detector checkpoint not written (%r)",
+                "watch %r (id %d): detector checkpoint not written (%r); counting goes on, "
+                "and the next rebuild replays more",
                 st.record.name,
                 st.record.id,
                 exc,
             )
-            st.saved = st.next_start  # tried; try again after the next interval
-            return
-        with self.engine.begin() as conn:
-            save_checkpoint(conn, st.record.id, st.next_start, self._version, state)
         st.saved = st.next_start
         st.written = time.monotonic()
 
