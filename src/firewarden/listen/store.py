@@ -5,17 +5,18 @@ NOTHING``, so a redelivered mention is a no-op), the mention-to-watch rows (the 
 ``RETURNING`` the rows that were new), the bucket counts of exactly those new rows (an upsert
 that adds), and the sources' cursors. A crash before the commit loses the whole batch, which
 the sources deliver again; a crash after it leaves nothing to redo. So a restart neither loses
-nor double-counts a mention. Works the same on SQLite and PostgreSQL.
+nor double-counts a mention. Works the same on SQLite and PostgreSQL (how the rows travel to
+each: :func:`_insert_many`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, select
+from sqlalchemy import Connection, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from firewarden.detect.series import Bucket, floor_time, reach_weight
@@ -48,8 +49,8 @@ class Counted:
     reply_to_brand: bool
 
 
-#: Multi-row statements are sent in pages of these sizes only. A statement's text depends on
-#: its row count, and the drivers keep prepared statements per text (SQLite up to 128 per
+#: On SQLite, multi-row statements are sent in pages of these sizes only. A statement's text
+#: depends on its row count, and the driver keeps prepared statements per text (up to 128 per
 #: connection, each large): a handful of sizes keeps that memory small and flat.
 PAGE_SIZES = (256, 64, 16, 4, 1)
 
@@ -62,8 +63,32 @@ def _pages(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]
             i += size
 
 
-def _execute_paged(conn: Connection, stmt: Any, rows: Sequence[dict[str, Any]]) -> list[Any]:
-    """Execute ``stmt`` for every row, in fixed-size pages; returns any RETURNING rows."""
+def _insert_many(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], finish: Callable[[Any], Any]
+) -> list[Any]:
+    """Insert ``rows`` (all with the same keys) into ``table``, in their order; ``finish``
+    adds the ``ON CONFLICT`` clause (and any ``RETURNING``) to the dialect's insert. Returns
+    the ``RETURNING`` rows.
+
+    PostgreSQL gets one statement whose rows arrive as one array per column
+    (``INSERT ... SELECT unnest(:a), unnest(:b), ...``): its text is the same for any number
+    of rows, so the driver parses it once and the server plans it once, where a multi-row
+    ``VALUES`` of thousands of parameters was parsed again for every page. SQLite gets
+    multi-row ``VALUES`` in fixed page sizes (it has no arrays).
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        names = list(rows[0])
+        columns = []
+        for n in names:
+            values = [r[n] for r in rows]
+            array = bindparam(f"rows_{n}", values, type_=postgresql.ARRAY(table.c[n].type))
+            columns.append(func.unnest(array))
+        stmt = finish(postgresql.insert(table).from_select(names, select(*columns)))
+        result = conn.execute(stmt)
+        return list(result) if result.returns_rows else []
+    stmt = finish(sqlite.insert(table))
     out: list[Any] = []
     for page in _pages(rows):
         result = conn.execution_options(insertmanyvalues_page_size=len(page)).execute(
@@ -120,22 +145,16 @@ def store_batch(
 ) -> list[Counted]:
     """Store a batch in the caller's transaction; returns the ``counted`` rows that were new
     (the ones now added to the buckets)."""
-    if mentions:
-        stmt: Insert = _insert(conn, MENTIONS).on_conflict_do_nothing(
-            index_elements=["platform", "platform_id"]
-        )
-        # A fixed order: concurrent workers then never wait on each other in a cycle.
-        _execute_paged(
-            conn, stmt, sorted(mentions, key=lambda r: (r["platform"], r["platform_id"]))
-        )
+    # A fixed order: concurrent workers then never wait on each other in a cycle.
+    _insert_many(
+        conn,
+        MENTIONS,
+        sorted(mentions, key=lambda r: (r["platform"], r["platform_id"])),
+        lambda ins: ins.on_conflict_do_nothing(index_elements=["platform", "platform_id"]),
+    )
     new: list[Counted] = []
     if counted:
         by_key = {(c.watch_id, c.platform, c.platform_id): c for c in counted}
-        stmt = (
-            _insert(conn, LINKS)
-            .on_conflict_do_nothing(index_elements=["watch_id", "platform", "platform_id"])
-            .returning(LINKS.c.watch_id, LINKS.c.platform, LINKS.c.platform_id)
-        )
         rows = [
             {
                 "watch_id": c.watch_id,
@@ -148,8 +167,15 @@ def store_batch(
             }
             for c in sorted(by_key.values(), key=lambda c: (c.watch_id, c.platform, c.platform_id))
         ]
-        for r in _execute_paged(conn, stmt, rows):
-            new.append(by_key[(r[0], r[1], r[2])])
+        returned = _insert_many(
+            conn,
+            LINKS,
+            rows,
+            lambda ins: ins.on_conflict_do_nothing(
+                index_elements=["watch_id", "platform", "platform_id"]
+            ).returning(LINKS.c.watch_id, LINKS.c.platform, LINKS.c.platform_id),
+        )
+        new.extend(by_key[(r[0], r[1], r[2])] for r in returned)
         add_to_buckets(conn, new, width)
     if cursors:
         save_cursors(conn, cursors)
@@ -168,16 +194,6 @@ def add_to_buckets(conn: Connection, counted: Iterable[Counted], width: dt.timed
             acc[2] += reach_weight(c.followers)
     if not sums:
         return
-    ins = _insert(conn, BUCKETS)
-    stmt = ins.on_conflict_do_update(
-        index_elements=["watch_id", "start"],
-        set_={
-            "volume": BUCKETS.c.volume + ins.excluded.volume,
-            "negative": BUCKETS.c.negative + ins.excluded.negative,
-            "reach_negative": BUCKETS.c.reach_negative + ins.excluded.reach_negative,
-            "replies_to_brand": BUCKETS.c.replies_to_brand + ins.excluded.replies_to_brand,
-        },
-    )
     rows = [
         {
             "watch_id": w,
@@ -189,7 +205,19 @@ def add_to_buckets(conn: Connection, counted: Iterable[Counted], width: dt.timed
         }
         for (w, start), v in sorted(sums.items())  # a fixed order: no deadlocks between workers
     ]
-    _execute_paged(conn, stmt, rows)
+
+    def adding(ins: Any) -> Any:
+        return ins.on_conflict_do_update(
+            index_elements=["watch_id", "start"],
+            set_={
+                "volume": BUCKETS.c.volume + ins.excluded.volume,
+                "negative": BUCKETS.c.negative + ins.excluded.negative,
+                "reach_negative": BUCKETS.c.reach_negative + ins.excluded.reach_negative,
+                "replies_to_brand": BUCKETS.c.replies_to_brand + ins.excluded.replies_to_brand,
+            },
+        )
+
+    _insert_many(conn, BUCKETS, rows, adding)
 
 
 def save_cursors(conn: Connection, cursors: Mapping[str, str]) -> None:
