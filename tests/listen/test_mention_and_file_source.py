@@ -42,6 +42,11 @@ def test_times_become_aware_utc(value: object, expected: dt.datetime) -> None:
         ({"id": "1", "created_at": 0}, "needs a 'text'"),
         ({"id": "1", "text": "x", "created_at": "yesterday"}, "cannot read the time"),
         ({"id": "1", "text": "x", "created_at": 0, "followers": "many"}, "whole number"),
+        # JSON's Infinity and NaN, and figures no database column holds: named, not a crash.
+        ({"id": "1", "text": "x", "created_at": 0, "followers": float("inf")}, "whole number"),
+        ({"id": "1", "text": "x", "created_at": 0, "likes": float("nan")}, "whole number"),
+        ({"id": "1", "text": "x", "created_at": 0, "followers": 10**23}, "more than any"),
+        ({"id": "1", "text": "x", "created_at": 0, "reposts": "3000000000"}, "more than any"),
     ],
 )
 def test_bad_mentions_say_what_is_wrong(data: dict[str, object], message: str) -> None:

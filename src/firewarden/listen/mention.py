@@ -15,6 +15,9 @@ from firewarden.errors import InputError
 
 PLATFORMS = ("x", "bluesky", "mastodon", "rss", "import", "simulated")
 MEDIA_KINDS = ("image", "video")
+#: The largest follower or engagement count stored (the database's 32-bit integer columns);
+#: no account has this many followers, so a larger figure in a file is a mistake.
+MAX_COUNT = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,17 @@ def _count(value: Any, name: str, where: str) -> int:
         return 0
     try:
         number = int(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a whole number, not {value!r}", where=where) from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(
+            f"{name} must be a whole number, not {value!r}",
+            where=where,
+            hint="write a plain count such as 1250 (no separators, units or words), "
+            "or leave it out",
+        ) from None
+    if number > MAX_COUNT:
+        raise InputError(
+            f"{name} is {number:,}, more than any account has",
+            where=where,
+            hint=f"check the column (counts above {MAX_COUNT:,} are refused), or leave it out",
+        )
     return max(number, 0)
