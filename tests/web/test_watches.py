@@ -177,6 +177,12 @@ def test_watches_and_alerts_json(client_for: Clients, seeded: Seeded) -> None:
     assert alerts[0]["watch"] == {"id": seeded.watch_a, "name": "Acme"}
     assert client.api("GET", "/alerts?level=watch").json()["alerts"][0]["id"] == seeded.early
     assert client.api("GET", "/alerts?level=bad").status_code == 400
+    # A misspelt status is refused like a level (it answered an empty list: "no open alerts").
+    bad_status = client.api("GET", "/alerts?status=opne")
+    assert bad_status.status_code == 400
+    assert "unknown status 'opne'" in bad_status.json()["error"]
+    assert "open, acknowledged, closed" in bad_status.json()["hint"]
+    assert len(client.api("GET", "/alerts?status=open").json()["alerts"]) == 2
 
     one = client.api("GET", f"/alerts/{seeded.crisis}").json()
     assert [e["series"] for e in one["explanations"]] == ["negative", "reply_share"]
