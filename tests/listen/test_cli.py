@@ -139,3 +139,20 @@ def test_a_line_the_database_cannot_take_is_named_not_a_traceback(
     assert bad.exit_code == 2, bad.output
     assert message in bad.output
     assert "Everything before line 2 was imported" in bad.output
+
+
+def test_removing_a_watch_of_the_configuration_file_says_it_comes_back(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """As the web app's remove page does: the file's watch is synchronised back in."""
+    (tmp_path / "firewarden.toml").write_text(
+        '[listen]\nwatches = [{ name = "Filed", keywords = ["Filed"] }]\n', encoding="utf-8"
+    )
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    started = runner.invoke(cli, ["listen", "run"])  # synchronises the file's watches first
+    assert started.exit_code == 2 and "no sources are configured" in started.output
+    assert "Filed  [file]" in ok(runner.invoke(cli, ["watch", "list"]))
+    out = ok(runner.invoke(cli, ["watch", "remove", "Filed"]))
+    assert "removed watch Filed" in out
+    assert "comes from the configuration file" in out and "comes back" in out
+    assert "configuration file" not in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))
