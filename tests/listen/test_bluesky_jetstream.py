@@ -36,6 +36,24 @@ def test_parse_event() -> None:
     assert parse_event({"kind": "identity", "did": "x"}) is None
 
 
+def test_a_post_dated_in_the_future_takes_the_time_jetstream_received_it() -> None:
+    """``createdAt`` is set by the poster's app: a post dated 2031 would have the watch's
+    detector judge every bucket up to 2031 at once (about 10 s per year) and then judge none of
+    the real mentions, whose buckets it has passed."""
+    import datetime as dt
+
+    event = post_event(3)
+    received = dt.datetime.fromtimestamp(event["time_us"] / 1e6, dt.UTC)
+    event["commit"]["record"]["createdAt"] = "2031-01-05T08:00:00.000Z"
+    m = parse_event(event)
+    assert m is not None and m.created_at == received
+    # A clock a little ahead is kept, and so is a post dated earlier (as Bluesky keeps it).
+    for created in (received + dt.timedelta(minutes=2), dt.datetime(2025, 3, 1, tzinfo=dt.UTC)):
+        event["commit"]["record"]["createdAt"] = created.isoformat()
+        m = parse_event(event)
+        assert m is not None and m.created_at == created
+
+
 def test_stream_filters_and_resumes_from_cursor(fake: FakeJetstream) -> None:
     src = JetstreamSource(fake.url, keep=watch_filter([WATCH]), reconnect=False)
     assert isinstance(src, Source)

@@ -118,3 +118,41 @@ def test_import_stops_at_a_bad_line_keeps_the_lines_before_and_resumes(
     empty = tmp_path / "e.csv"
     empty.write_text("id,text,created_at\n", encoding="utf-8")
     assert "holds no mentions" in ok(runner.invoke(cli, ["listen", "import", str(empty)]))
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        # A character cut in two by the exporting program (an unpaired \ud83d escape).
+        ('"text": "Acme \\ud83d"', "m.jsonl:2: this line holds a broken character"),
+        ('"text": "Acme", "followers": Infinity', "m.jsonl:2: followers must be a whole"),
+    ],
+)
+def test_a_line_the_database_cannot_take_is_named_not_a_traceback(
+    runner: CliRunner, tmp_path: Path, field: str, message: str
+) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    path = tmp_path / "m.jsonl"
+    good = '{"id": "1", "text": "Acme \\ud83d\\ude00 good", "created_at": 1767600000}'
+    path.write_text(f'{good}\n{{"id": "2", {field}, "created_at": 1767600060}}\n', "utf-8")
+    bad = runner.invoke(cli, ["listen", "import", str(path)])
+    assert bad.exit_code == 2, bad.output
+    assert message in bad.output
+    assert "Everything before line 2 was imported" in bad.output
+
+
+def test_removing_a_watch_of_the_configuration_file_says_it_comes_back(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """As the web app's remove page does: the file's watch is synchronised back in."""
+    (tmp_path / "firewarden.toml").write_text(
+        '[listen]\nwatches = [{ name = "Filed", keywords = ["Filed"] }]\n', encoding="utf-8"
+    )
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    started = runner.invoke(cli, ["listen", "run"])  # synchronises the file's watches first
+    assert started.exit_code == 2 and "no sources are configured" in started.output
+    assert "Filed  [file]" in ok(runner.invoke(cli, ["watch", "list"]))
+    out = ok(runner.invoke(cli, ["watch", "remove", "Filed"]))
+    assert "removed watch Filed" in out
+    assert "comes from the configuration file" in out and "comes back" in out
+    assert "configuration file" not in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))

@@ -42,6 +42,11 @@ def test_times_become_aware_utc(value: object, expected: dt.datetime) -> None:
         ({"id": "1", "created_at": 0}, "needs a 'text'"),
         ({"id": "1", "text": "x", "created_at": "yesterday"}, "cannot read the time"),
         ({"id": "1", "text": "x", "created_at": 0, "followers": "many"}, "whole number"),
+        # JSON's Infinity and NaN, and figures no database column holds: named, not a crash.
+        ({"id": "1", "text": "x", "created_at": 0, "followers": float("inf")}, "whole number"),
+        ({"id": "1", "text": "x", "created_at": 0, "likes": float("nan")}, "whole number"),
+        ({"id": "1", "text": "x", "created_at": 0, "followers": 10**23}, "more than any"),
+        ({"id": "1", "text": "x", "created_at": 0, "reposts": "3000000000"}, "more than any"),
     ],
 )
 def test_bad_mentions_say_what_is_wrong(data: dict[str, object], message: str) -> None:
@@ -97,6 +102,26 @@ def test_a_time_out_of_range_is_an_input_error() -> None:
         parse_time(99_999_999_999_999, where="f.jsonl:1")
     with pytest.raises(InputError, match="cannot read the time"):
         parse_time("99999999999999", where="f.jsonl:1")
+    # Years a date can hold but a watch's series cannot run to (9999 crashed the import at
+    # its end; 0001 had it walk two thousand years of empty buckets).
+    for typo in ("9999-12-31T23:59:00Z", "0001-01-01", "2200-01-05", -5):
+        with pytest.raises(InputError, match="is not between 1970 and 2099"):
+            parse_time(typo, where="f.jsonl:1")
+    assert parse_time("2099-12-31T23:59:59Z").year == 2099
+
+
+def test_an_import_with_a_year_typed_wrong_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text(
+        '{"id": "1", "text": "a", "created_at": "2026-01-05T10:00:00Z"}\n'
+        '{"id": "2", "text": "b", "created_at": "9999-01-05T10:00:00Z"}\n',
+        encoding="utf-8",
+    )
+    got = FileSource(path).stream(None)
+    assert next(got)[0].id == "1"
+    with pytest.raises(InputError, match="not between") as caught:
+        next(got)
+    assert caught.value.where == f"{path}:2"
 
 
 def test_text_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:

@@ -77,3 +77,31 @@ def test_restart_mid_stream_loses_and_doubles_nothing(engine: Engine) -> None:
     alerts = [(x.bucket_start, x.level) for x in a.alerts + b.alerts]
     assert len(alerts) == len(set(alerts))
     assert any(x.level in ("warning", "crisis") for x in a.alerts + b.alerts)
+
+
+def test_counts_beyond_the_columns_are_capped_not_a_crash(engine: Engine) -> None:
+    """A live source can report any figure (a Mastodon instance says what it likes): the
+    batch is stored with the counts capped at what the columns hold."""
+    import datetime as dt
+
+    from firewarden.listen.mention import Mention
+    from firewarden.listen.store import LINKS, MENTIONS
+
+    cap = 2**31 - 1  # PostgreSQL's integer columns
+
+    rec = demo_record(engine)
+    huge = Mention(
+        "mastodon",
+        "1",
+        "Acme again",
+        dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+        followers=10**20,
+        likes=3 * 10**9,
+        reposts=10**12,
+    )
+    stats = Pipeline(engine, [rec]).process([Envelope(huge, "mastodon", "1")])
+    assert stats.counted == 1
+    with engine.connect() as conn:
+        row = conn.execute(select(MENTIONS.c.followers, MENTIONS.c.likes, MENTIONS.c.reach)).one()
+        assert tuple(row) == (cap, cap, cap)
+        assert conn.execute(select(LINKS.c.reach)).scalar_one() == cap

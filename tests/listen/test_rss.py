@@ -78,3 +78,32 @@ def test_atom(server: FakeHttp) -> None:
 def test_errors(server: FakeHttp, path: str, message: str) -> None:
     with pytest.raises(SourceError, match=message):
         list(RssSource(f"{server.url}{path}", live=False).stream(None))
+
+
+def test_an_entry_dated_in_the_future_does_not_skip_the_next_ones() -> None:
+    """A feed that writes Japan's time as GMT dates its newest entry hours ahead; that entry
+    took the cursor with it and the real entries after it were skipped until then."""
+    import datetime as dt
+
+    item = (
+        "<item><title>Acme {n}</title><link>https://news.example/{n}</link>"
+        "<guid>{n}</guid><pubDate>{date} GMT</pubDate></item>"
+    )
+    items = [item.format(n="ahead", date="Mon, 05 Jan 2026 19:00:00")]  # 9 hours ahead
+
+    def handle(req: Req) -> Resp:
+        body = f'<rss version="2.0"><channel><title>N</title>{"".join(items)}</channel></rss>'
+        return Resp(body=body.encode(), content_type="application/rss+xml")
+
+    fake = FakeHttp(handle)
+    now = [dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)]
+    try:
+        src = RssSource(f"{fake.url}/rss", live=False, clock=lambda: now[0])
+        (first, cursor), = src.stream(None)  # fmt: skip
+        assert first.created_at == now[0]  # the fetch time, not 19:00
+        items.append(item.format(n="next", date="Mon, 05 Jan 2026 10:04:00"))
+        now[0] = dt.datetime(2026, 1, 5, 10, 5, tzinfo=dt.UTC)
+        again = RssSource(f"{fake.url}/rss", live=False, clock=lambda: now[0])
+        assert "https://news.example/next" in [m.url for m, _ in again.stream(cursor)]
+    finally:
+        fake.close()

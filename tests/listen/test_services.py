@@ -137,6 +137,10 @@ def test_escalation_config_errors() -> None:
         escalation_from_config(
             {"slack": {"webhook_url": "https://hooks/x"}, "escalation": {"fire": []}}
         )
+    # A channel written as a bare address instead of a table was ignored: no alert was sent.
+    with pytest.raises(ConfigError, match=r"\[alerts\] slack must be a table") as caught:
+        escalation_from_config({"slack": "https://hooks.slack.com/services/T/B/x"})
+    assert "slack = { webhook_url = … }" in caught.value.hint
 
 
 def test_settings() -> None:

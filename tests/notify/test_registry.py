@@ -59,6 +59,12 @@ def test_email_recipients_list_is_accepted() -> None:
             "starttls",
         ),
         ("pager", {}, "slack, teams"),
+        # An address without its scheme, or not a web address, is refused when the channel
+        # is set up (it used to fail with a traceback when the first alert was sent).
+        ("slack", {"webhook_url": "hooks.slack.com/services/T/B/x"}, "starting with https://"),
+        ("teams", {"webhook_url": "ftp://prod.example/w"}, "starting with https://"),
+        ("webhook", {"url": "127.0.0.1:9/hook", "secret": "s"}, "starting with https://"),
+        ("webhook", {"url": "https://", "secret": "s"}, "starting with https://"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(channel: str, settings: dict[str, Any], says: str) -> None:

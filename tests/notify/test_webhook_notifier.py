@@ -45,3 +45,11 @@ def test_wrong_secret_says_to_align_secrets(crisis: AlertMessage) -> None:
         WebhookNotifier(server.url, "other").send(crisis)
     assert not info.value.retryable
     assert "secret" in str(info.value)
+
+
+def test_an_address_urllib_cannot_send_to_is_a_notify_error(crisis: AlertMessage) -> None:
+    """Not a traceback that stops the listener: a failure recorded on the alert."""
+    notifier = WebhookNotifier("https://exa mple.test/hook", SECRET, clock=lambda: NOW)
+    with pytest.raises(NotifyError) as caught:
+        notifier.send(crisis)
+    assert not caught.value.retryable

@@ -145,7 +145,10 @@ def test_series_json_shape_and_regrouping(client_for: Clients, seeded: Seeded) -
         ("bucket=2m", "unknown bucket width"),
         ("from=2026-11-24T10:00:00Z&to=2026-11-24T09:00:00Z", "not before its end"),
         ("from=yesterday", "cannot read from='yesterday'"),
-        ("hours=700&bucket=5m", "more than 600 points"),
+        (
+            "hours=700&bucket=5m",
+            "29.2 days in buckets of 5m would be 8,400 points; a chart holds at most 600",
+        ),
     ],
 )
 def test_series_json_errors_say_what_to_do(
@@ -174,6 +177,12 @@ def test_watches_and_alerts_json(client_for: Clients, seeded: Seeded) -> None:
     assert alerts[0]["watch"] == {"id": seeded.watch_a, "name": "Acme"}
     assert client.api("GET", "/alerts?level=watch").json()["alerts"][0]["id"] == seeded.early
     assert client.api("GET", "/alerts?level=bad").status_code == 400
+    # A misspelt status is refused like a level (it answered an empty list: "no open alerts").
+    bad_status = client.api("GET", "/alerts?status=opne")
+    assert bad_status.status_code == 400
+    assert "unknown status 'opne'" in bad_status.json()["error"]
+    assert "open, acknowledged, closed" in bad_status.json()["hint"]
+    assert len(client.api("GET", "/alerts?status=open").json()["alerts"]) == 2
 
     one = client.api("GET", f"/alerts/{seeded.crisis}").json()
     assert [e["series"] for e in one["explanations"]] == ["negative", "reply_share"]

@@ -202,6 +202,15 @@ def escalation_from_config(section: Mapping[str, Any]) -> Escalation:
     """Notifiers and routes from the ``[alerts]`` section (see the module docstring)."""
     from firewarden.notify.registry import CHANNELS, notifier_for
 
+    for ch in CHANNELS:
+        if section.get(ch) is not None and not isinstance(section[ch], dict):
+            example = "url = …, secret = …" if ch == "webhook" else "webhook_url = …"
+            if ch == "email":
+                example = "host = …, port = 587, sender = …, recipients = [...]"
+            raise ConfigError(
+                f"[alerts] {ch} must be a table of settings, not {section[ch]!r}",
+                hint=f"write {ch} = {{ {example} }} (docs/alerts.md lists the settings)",
+            )
     notifiers = {
         ch: notifier_for(ch, section[ch]) for ch in CHANNELS if isinstance(section.get(ch), dict)
     }

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from firewarden.listen.mention import Mention
+from firewarden.listen.mention import MAX_COUNT, Mention
 from firewarden.listen.sentiment import sentiment
 from firewarden.text.language import detect_language
 from firewarden.text.normalize import Folded, fold, fold_pattern
@@ -127,8 +127,10 @@ class Enrichment:
 
 def reach(m: Mention) -> int:
     """Followers plus the audiences engagement brings (a repost or quote shows the post to
-    another timeline, worth about ten followers' attention; likes and replies a little)."""
-    return m.followers + 10 * (m.reposts + m.quotes) + 2 * m.likes + m.replies
+    another timeline, worth about ten followers' attention; likes and replies a little).
+    At most ``MAX_COUNT``, the largest figure the database stores (a live source can report
+    anything)."""
+    return min(m.followers + 10 * (m.reposts + m.quotes) + 2 * m.likes + m.replies, MAX_COUNT)
 
 
 def offensive(folded: Folded, language: str) -> bool:

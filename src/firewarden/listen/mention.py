@@ -15,6 +15,13 @@ from firewarden.errors import InputError
 
 PLATFORMS = ("x", "bluesky", "mastodon", "rss", "import", "simulated")
 MEDIA_KINDS = ("image", "video")
+#: The largest follower or engagement count stored (the database's 32-bit integer columns);
+#: no account has this many followers, so a larger figure in a file is a mistake.
+MAX_COUNT = 2**31 - 1
+#: Mention times outside these are refused: a year typed wrong (9999, 0001) would have a
+#: watch's series run through centuries of empty buckets, or past what a date can hold.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +145,15 @@ def parse_time(value: Any, *, where: str = "") -> dt.datetime:
             ) from None
     else:
         raise InputError("a mention needs a 'created_at' time", where=where)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise InputError(
+            f"the time {value!s} is not between {EARLIEST.year} and {LATEST.year - 1}",
+            where=where,
+            hint="check the year; write ISO 8601 (2026-01-05T10:00:00Z) or Unix seconds "
+            "(1767607200)",
+        )
+    return moment
 
 
 def _count(value: Any, name: str, where: str) -> int:
@@ -148,6 +161,17 @@ def _count(value: Any, name: str, where: str) -> int:
         return 0
     try:
         number = int(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a whole number, not {value!r}", where=where) from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(
+            f"{name} must be a whole number, not {value!r}",
+            where=where,
+            hint="write a plain count such as 1250 (no separators, units or words), "
+            "or leave it out",
+        ) from None
+    if number > MAX_COUNT:
+        raise InputError(
+            f"{name} is {number:,}, more than any account has",
+            where=where,
+            hint=f"check the column (counts above {MAX_COUNT:,} are refused), or leave it out",
+        )
     return max(number, 0)

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from firewarden.detect.series import Bucket, floor_time, reach_weight
 from firewarden.listen.enrich import Enrichment
-from firewarden.listen.mention import Mention
+from firewarden.listen.mention import MAX_COUNT, Mention
 from firewarden.listen.tables import (
     ListenBucket,
     ListenCursor,
@@ -113,7 +113,8 @@ def mention_row(m: Mention, e: Enrichment) -> dict[str, Any]:
         "url": m.url[:1000],
         "author_id": m.author_id[:300],
         "author_handle": m.author_handle[:300],
-        "followers": m.followers,
+        # Counts are capped like the texts are cut: a live source can report any figure.
+        "followers": min(m.followers, MAX_COUNT),
         "text": m.text,
         "created_at": m.created_at,
         "language": e.language[:10],
@@ -122,10 +123,10 @@ def mention_row(m: Mention, e: Enrichment) -> dict[str, Any]:
         "quote_of": m.quote_of[:300],
         "quote_of_author": m.quote_of_author[:300],
         "repost_of": m.repost_of[:300],
-        "likes": m.likes,
-        "reposts": m.reposts,
-        "replies": m.replies,
-        "quotes": m.quotes,
+        "likes": min(m.likes, MAX_COUNT),
+        "reposts": min(m.reposts, MAX_COUNT),
+        "replies": min(m.replies, MAX_COUNT),
+        "quotes": min(m.quotes, MAX_COUNT),
         "media": ",".join(m.media)[:100],
         "sentiment": e.sentiment,
         "offensive": e.offensive,

@@ -72,9 +72,19 @@ def watch_list() -> None:
 def watch_remove(name_or_id: str) -> None:
     """Remove a watch (its counts and alerts go with it; stored mentions stay)."""
     with listen_engine() as engine, session_factory(engine)() as s:
+        from_file = [
+            r.name
+            for r in list_watches(s)
+            if r.origin == "file" and name_or_id in (r.name, str(r.id))
+        ]
         remove_watch(s, name_or_id)
         s.commit()
     click.echo(f"removed watch {name_or_id}")
+    if from_file:
+        click.echo(
+            f"note: {from_file[0]} comes from the configuration file ([listen] watches): remove "
+            "it there too, or it comes back the next time the listener starts or the file changes"
+        )
 
 
 # -- simulate stream -----------------------------------------------------------------------

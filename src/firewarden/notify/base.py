@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from http.client import InvalidURL
 from typing import Protocol, runtime_checkable
 
 from firewarden.errors import FirewardenError
@@ -92,6 +93,13 @@ def post_json(
     """POST to a webhook; a network failure becomes a retryable NotifyError."""
     try:
         return http.post(url, body, headers, timeout=timeout)
+    except (ValueError, InvalidURL) as exc:  # not a URL urllib can send to (checked when built)
+        raise NotifyError(
+            f"cannot send to the webhook: {exc}",
+            channel=channel,
+            retryable=False,
+            hint="put the whole https:// address in the alert configuration",
+        ) from None
     except OSError as exc:
         raise NotifyError(
             f"cannot reach the webhook: {exc}",

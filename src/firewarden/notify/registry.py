@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from firewarden.errors import ConfigError
 from firewarden.notify.base import Notifier
@@ -31,21 +32,37 @@ def _text(channel: str, settings: Mapping[str, Any], name: str) -> str:
     return value
 
 
+def _url(channel: str, settings: Mapping[str, Any], name: str) -> str:
+    """A setting that must be a web address (checked now, not when the first alert fails)."""
+    value = _text(channel, settings, name)
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme.lower() not in ("https", "http") or not parts.hostname or " " in value:
+        raise ConfigError(
+            f"{name} must be a web address starting with https://, not {value!r}",
+            where=f"{channel} alerts",
+            hint="copy the whole address the service shows, https:// included (see docs/alerts.md)",
+        )
+    return value
+
+
 def notifier_for(channel: str, settings: Mapping[str, Any]) -> Notifier:
     """A notifier for ``channel``; raises ConfigError naming what is missing or wrong."""
     name = channel.strip().lower()
     if name == "slack":
         from firewarden.notify.slack import SlackNotifier
 
-        return SlackNotifier(_text(name, settings, "webhook_url"))
+        return SlackNotifier(_url(name, settings, "webhook_url"))
     if name == "teams":
         from firewarden.notify.teams import TeamsNotifier
 
-        return TeamsNotifier(_text(name, settings, "webhook_url"))
+        return TeamsNotifier(_url(name, settings, "webhook_url"))
     if name == "webhook":
         from firewarden.notify.webhook import WebhookNotifier
 
-        return WebhookNotifier(_text(name, settings, "url"), _text(name, settings, "secret"))
+        return WebhookNotifier(_url(name, settings, "url"), _text(name, settings, "secret"))
     if name == "email":
         from firewarden.notify.email import SECURITY, EmailNotifier
 

@@ -9,6 +9,7 @@ watch), alerts by their ``org_id``. The window and bucket arithmetic is pure and
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from firewarden.detect.series import Bucket, floor_time
+from firewarden.detect.types import _duration
 from firewarden.errors import InputError
 from firewarden.listen.evidence import top_terms
 from firewarden.listen.store import BUCKETS, LINKS, MENTIONS, last_bucket_start, load_buckets
@@ -75,7 +77,8 @@ def resolve_window(
     width = WIDTHS[bucket] if bucket else _auto_width(span)
     if span / width > MAX_POINTS:
         raise InputError(
-            f"{span} in buckets of {bucket} would be more than {MAX_POINTS} points",
+            f"{_duration(span / dt.timedelta(minutes=1))} in buckets of {bucket} would be "
+            f"{math.ceil(span / width):,} points; a chart holds at most {MAX_POINTS}",
             hint="choose a wider bucket or a shorter window",
         )
     return Window(floor_time(begin, width), stop, width)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from firewarden.errors import InputError
+from firewarden.listen.service import ALERT_STATUSES
 from firewarden.listen.watch_service import WatchRecord, get_watch
 from firewarden.store.engine import session_factory
 from firewarden.web import watch_config
@@ -210,6 +211,10 @@ def api_alerts(
 ) -> dict[str, Any]:
     if level and level not in LEVELS:
         raise ApiError(400, f"unknown level {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
+    if status and status not in ALERT_STATUSES:
+        raise ApiError(
+            400, f"unknown status {status!r}", hint=f"use one of: {', '.join(ALERT_STATUSES)}"
+        )
     with _reading(web_of(request)) as session:
         names = q.watch_names(session, me.org_id)
         rows = q.alerts(

@@ -26,6 +26,9 @@ DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 POST = "app.bsky.feed.post"
 #: Microseconds the cursor is rewound on resume.
 REWIND_US = 3_000_000
+#: How far after Jetstream received a post its own ``createdAt`` may lie (clock skew);
+#: later than this, the receive time is the post's time.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _did_of(uri: str) -> str:
@@ -66,10 +69,17 @@ def parse_event(event: dict[str, Any]) -> Mention | None:
     parent = str(((record.get("reply") or {}).get("parent") or {}).get("uri", ""))
     media, quoted = _media_and_quote(record.get("embed"))
     langs = record.get("langs") or []
+    received = dt.datetime.fromtimestamp(int(event.get("time_us", 0)) / 1e6, dt.UTC)
     try:
         created = parse_time(record.get("createdAt"))
     except Exception:
-        created = dt.datetime.fromtimestamp(int(event.get("time_us", 0)) / 1e6, dt.UTC)
+        created = received
+    if event.get("time_us") and created > received + FUTURE_TOLERANCE:
+        # ``createdAt`` is what the poster's app says; a post dated in the future would have
+        # the watch's detector judge every bucket up to that date at once and then ignore the
+        # real mentions, which land in buckets already judged. Bluesky itself sorts such
+        # posts by when it received them.
+        created = received
     return Mention(
         platform="bluesky",
         id=f"at://{did}/{POST}/{rkey}",

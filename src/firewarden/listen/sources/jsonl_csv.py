@@ -88,6 +88,8 @@ class FileSource:
                     raise InputError(
                         "each line must be a JSON object (between { and })", where=where
                     )
+                if "\\ud" in line or "\\uD" in line:
+                    _check_surrogates(data, where)
                 yield Mention.from_dict(data, where=where), str(n)
 
     def _csv_rows(self, fh: BinaryIO, skip: int) -> Iterator[tuple[Mention, str]]:
@@ -129,6 +131,21 @@ class FileSource:
                     where=f"{self.path}:{n}",
                     hint="save the file as UTF-8 (in Excel: “CSV UTF-8”), then import it again",
                 ) from None
+
+
+def _check_surrogates(data: dict[str, object], where: str) -> None:
+    """Refuse a line whose ``\\u`` escapes hold half of a UTF-16 pair (a character cut in two
+    by the program that wrote the file): no database can store it."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        half = f"\\u{ord(str(exc.object)[exc.start]):04x}"
+        raise InputError(
+            f"this line holds a broken character: the escape {half} is half of a pair "
+            "(an emoji or other character cut in two)",
+            where=where,
+            hint=f"remove {half} from the line or write the whole character, then import again",
+        ) from None
 
 
 def _fingerprint(path: Path, lines: int) -> str:

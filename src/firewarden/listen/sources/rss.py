@@ -3,7 +3,8 @@
 Each entry becomes a mention: ``id`` (guid/id, else link), title and summary as text (HTML
 reduced to text), ``published``/``updated`` as the time, the link as URL, the author as
 handle. The feed is fetched with ``If-None-Match``/``If-Modified-Since`` and polled every
-``interval`` seconds when live. The cursor is the newest entry time seen; a restart yields
+``interval`` seconds when live (an entry dated after the fetch takes the fetch time). The
+cursor is the newest entry time seen; a restart yields
 entries at or after it again (storage drops the repeats), never older ones.
 """
 
@@ -12,12 +13,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from firewarden.listen.mention import Mention, parse_time
 from firewarden.listen.sources.base import Keep, SourceError
 from firewarden.listen.sources.mastodon import html_text
+
+#: How far after the fetch an entry's own date may lie (clock skew); later, the fetch time
+#: is the entry's time.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _time(entry: Any) -> dt.datetime | None:
@@ -66,6 +72,7 @@ class RssSource:
         live: bool = True,
         interval: float = 300.0,
         timeout: float = 30.0,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.url = url
         self.keep = keep
@@ -76,6 +83,7 @@ class RssSource:
         self._closed = threading.Event()
         self._etag: str | None = None
         self._modified: str | None = None
+        self._clock = clock
 
     def close(self) -> None:
         self._closed.set()
@@ -109,8 +117,16 @@ class RssSource:
             raise SourceError(
                 f"not an RSS or Atom feed ({parsed.get('bozo_exception')})", where=self.url
             )
-        found = [parse_entry(e, self.url) for e in parsed.entries]
-        return sorted((m for m in found if m is not None), key=lambda m: m.created_at)
+        found = [m for m in (parse_entry(e, self.url) for e in parsed.entries) if m is not None]
+        # An entry dated after the fetch (a feed that writes local time as GMT, a scheduled
+        # post) would carry the cursor ahead, so the next real entries would be skipped, and
+        # have the watch judge every bucket up to that date at once: it takes the fetch time.
+        now = self._clock()
+        found = [
+            replace(m, created_at=now) if m.created_at > now + FUTURE_TOLERANCE else m
+            for m in found
+        ]
+        return sorted(found, key=lambda m: m.created_at)
 
     def stream(self, cursor: str | None) -> Iterator[tuple[Mention, str]]:
         since = parse_time(cursor) if cursor else None
