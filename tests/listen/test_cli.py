@@ -156,3 +156,52 @@ def test_removing_a_watch_of_the_configuration_file_says_it_comes_back(
     assert "removed watch Filed" in out
     assert "comes from the configuration file" in out and "comes back" in out
     assert "configuration file" not in ok(runner.invoke(cli, ["watch", "remove", "Acme"]))
+
+
+def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firewarden.publish.local_server import LocalHttpServer, Reply, Request
+
+    from .helpers import storm_mentions
+
+    def accept(_req: Request) -> Reply:
+        return Reply(204)
+
+    path = tmp_path / "old.jsonl"
+    path.write_text("\n".join(json.dumps(m.to_dict()) for m in storm_mentions()), "utf-8")
+    with LocalHttpServer(accept) as server:
+        config = tmp_path / "fw.toml"
+        config.write_text(f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "s" }}\n')
+        monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+        ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+        out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
+        # The mentions are from January 2026: every alert is about an old bucket.
+        assert server.requests == []
+        assert "recorded but not sent to the alert channels (about older buckets)" in out
+        assert "--notify all" in out
+
+        # The same file into a fresh database, asking for every alert to be sent.
+        monkeypatch.setenv("FIREWARDEN_DATABASE_URL", f"sqlite:///{tmp_path / 'again.db'}")
+        ok(runner.invoke(cli, ["db", "upgrade"]))
+        ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+        out = ok(runner.invoke(cli, ["listen", "import", str(path), "--notify", "all"]))
+        assert server.requests and "not sent" not in out
+        alerts = int(out.split(" alert(s)")[0].rsplit(", ", 1)[1])
+        assert len(server.requests) == alerts
+
+
+def test_which_imported_alerts_are_sent() -> None:
+    import datetime as dt
+
+    from firewarden.listen.cli import import_hold_back
+
+    now = dt.datetime.now(dt.UTC)
+    recent = import_hold_back("recent")
+    assert recent is not None
+    assert recent(now - dt.timedelta(minutes=50)) == ""  # the last hour: sent
+    old = recent(now - dt.timedelta(hours=3))
+    assert "more than an hour before the import" in old and "--notify all" in old
+    assert import_hold_back("all") is None
+    never = import_hold_back("none")
+    assert never is not None and never(now) == "imported with --notify none"

@@ -105,3 +105,29 @@ def test_counts_beyond_the_columns_are_capped_not_a_crash(engine: Engine) -> Non
         row = conn.execute(select(MENTIONS.c.followers, MENTIONS.c.likes, MENTIONS.c.reach)).one()
         assert tuple(row) == (cap, cap, cap)
         assert conn.execute(select(LINKS.c.reach)).scalar_one() == cap
+
+
+def test_held_back_alerts_are_recorded_with_the_reason_and_not_sent(engine: Engine) -> None:
+    rec = demo_record(engine)
+    slack = Recorder()
+    seen: list[object] = []
+
+    def hold_back(end: object) -> str:
+        seen.append(end)
+        return "" if len(seen) == 1 else "about an old bucket"
+
+    pipe = Pipeline(engine, [rec], escalation=Escalation({"slack": slack}), hold_back=hold_back)
+    stats = run(pipe, storm_mentions())
+    stats.alerts.extend(pipe.flush())
+    assert len(stats.alerts) >= 2
+    first, *rest = stats.alerts
+    # The policy is asked with the end of each alert's bucket.
+    assert seen == [a.bucket_start + pipe.width for a in stats.alerts]
+    assert [m.url for m in slack.sent] == [first.url]
+    assert first.notified == [{"channel": "slack", "ok": True, "error": ""}]
+    held = [{"channel": "slack", "ok": False, "held": True, "error": "about an old bucket"}]
+    assert all(a.notified == held for a in rest)
+    with engine.connect() as conn:
+        stored = {r.id: r.notified for r in conn.execute(select(ListenAlert))}
+    assert stored[first.id] == first.notified
+    assert all(stored[a.id] == held for a in rest)

@@ -350,3 +350,25 @@ def test_an_offensive_post_of_neutral_tone_counts_as_negative_in_the_split(
         split = sentiment_split(s, seeded.watch_a, start, world.clock())
     engine.dispose()
     assert split["negative"] == seeded.negative + 1
+
+
+def test_alert_page_says_which_channels_got_it_and_why_others_did_not(
+    client_for: Clients, seeded: Seeded, world: World
+) -> None:
+    from firewarden.listen.alerts import set_notified
+    from firewarden.store.engine import make_engine
+
+    results = [
+        {"channel": "slack", "ok": True, "error": ""},
+        {"channel": "email", "ok": False, "error": "the mail server refused the sender"},
+        {"channel": "teams", "ok": False, "held": True, "error": "imported with --notify none"},
+    ]
+    engine = make_engine(world.url)
+    with engine.begin() as conn:
+        set_notified(conn, seeded.crisis, results)
+    engine.dispose()
+    words = text_of(client_for("viewer").get(f"/alerts/{seeded.crisis}").text)
+    assert "slack: delivered" in words
+    assert "email: failed — the mail server refused the sender" in words
+    assert "teams: not sent — imported with --notify none" in words
+    assert "nobody was notified" not in words

@@ -197,6 +197,13 @@ class Escalation:
             results.append({"channel": channel, "ok": not error, "error": error})
         return results
 
+    def hold(self, message: AlertMessage, reason: str) -> list[dict[str, Any]]:
+        """Send nothing; one result per channel of the level saying why (``held``)."""
+        return [
+            {"channel": channel, "ok": False, "held": True, "error": reason}
+            for channel in self.routes[message.level]
+        ]
+
 
 def escalation_from_config(section: Mapping[str, Any]) -> Escalation:
     """Notifiers and routes from the ``[alerts]`` section (see the module docstring)."""

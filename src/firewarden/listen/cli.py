@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -80,7 +81,11 @@ def _watches(engine: Engine, reloader: WatchReloader | None = None) -> list[Watc
     return records
 
 
-def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
+def _pipeline(
+    engine: Engine,
+    records: Sequence[WatchRecord],
+    hold_back: Callable[[dt.datetime], str] | None = None,
+) -> Pipeline:
     from firewarden.cli import current_config
     from firewarden.listen.settings import base_url, bucket_width
 
@@ -95,7 +100,30 @@ def _pipeline(engine: Engine, records: Sequence[WatchRecord]) -> Pipeline:
         base_url=base_url(config),
         escalation=escalation,
         on_alert=print_alert,
+        hold_back=hold_back,
     )
+
+
+#: ``listen import`` sends the notifications of alerts whose bucket ended this recently only.
+IMPORT_NOTIFY_WITHIN = dt.timedelta(hours=1)
+
+
+def import_hold_back(mode: str) -> Callable[[dt.datetime], str] | None:
+    """Which of an import's alerts are not sent, and why (see ``listen import --notify``)."""
+    if mode == "all":
+        return None
+    if mode == "none":
+        return lambda _end: "imported with --notify none"
+
+    def recent(end: dt.datetime) -> str:
+        if end >= dt.datetime.now(dt.UTC) - IMPORT_NOTIFY_WITHIN:
+            return ""
+        return (
+            f"its bucket ended {end:%Y-%m-%d %H:%M} UTC, more than an hour before the import; "
+            "an import sends only recent alerts (listen import --notify all sends every one)"
+        )
+
+    return recent
 
 
 def print_alert(alert: RaisedAlert) -> None:
@@ -132,7 +160,16 @@ def listen_group() -> None:
 
 @listen_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def import_command(file: Path) -> None:
+@click.option(
+    "--notify",
+    type=click.Choice(["recent", "all", "none"]),
+    default="recent",
+    show_default=True,
+    help="Which alerts go to the alert channels: those about the last hour (an import of "
+    "old mentions does not page the team about last month), every one, or none. All are "
+    "recorded and shown in the web app either way.",
+)
+def import_command(file: Path, notify: str) -> None:
     """Import mentions from a JSONL or CSV FILE (resumes where an interrupted import stopped).
 
     \b
@@ -162,7 +199,7 @@ def import_command(file: Path) -> None:
         )
     source = FileSource(file)
     with listen_engine() as engine:
-        pipeline = _pipeline(engine, _watches(engine))
+        pipeline = _pipeline(engine, _watches(engine), import_hold_back(notify))
         started = time.perf_counter()
         try:
             stats = run(engine, pipeline, [source], live=False)
@@ -195,6 +232,13 @@ def import_command(file: Path) -> None:
     if source.resumed_after:
         click.echo(f"resumed after line {source.resumed_after}, where an earlier import stopped")
     click.echo(_summary(stats, time.perf_counter() - started))
+    held = sum(any(n.get("held") for n in a.notified) for a in stats.alerts)
+    if held:
+        why = "imported with --notify none" if notify == "none" else "about older buckets"
+        click.echo(
+            f"{held} alert(s) recorded but not sent to the alert channels ({why}); "
+            "they are on the watch pages. listen import --notify all sends every one."
+        )
 
 
 @listen_group.command("run")

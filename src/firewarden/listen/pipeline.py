@@ -142,8 +142,14 @@ class Pipeline:
         on_alert: Callable[[RaisedAlert], None] | None = None,
         checkpoint_every: dt.timedelta | None = DEFAULT_CHECKPOINT_EVERY,
         checkpoint_min_seconds: float = 10.0,
+        hold_back: Callable[[dt.datetime], str] | None = None,
     ) -> None:
-        """``checkpoint_every``: write a watch's detector checkpoint whenever this much bucket
+        """``hold_back``: given the end of an alert's bucket, why its notifications are not
+        sent ("" to send them; ``None``: always sent). The alert is recorded and shown either
+        way, and a held-back alert records the reason per channel (an import of old mentions
+        would otherwise notify the team of last month's alerts as if they were happening now).
+
+        ``checkpoint_every``: write a watch's detector checkpoint whenever this much bucket
         time has closed since its last one (and after a rebuild that found none), but not
         more often than every ``checkpoint_min_seconds`` of wall-clock time (which only a
         backlog or an import reaches: live, an hour of buckets takes an hour); ``None`` turns
@@ -159,6 +165,7 @@ class Pipeline:
         self.detector_config = detector_config
         self.checkpoint_every = checkpoint_every
         self.checkpoint_min_seconds = checkpoint_min_seconds
+        self.hold_back = hold_back
         self._version = state_version(detector_config, width)
         self.watchset = WatchSet([w.watch for w in watches])
         self.states = [_WatchState(w, WatchDetector(detector_config)) for w in watches]
@@ -381,7 +388,10 @@ class Pipeline:
             url=alert_url(self.base_url, alert_id),
         )
         if self.escalation is not None:
-            alert.notified.extend(self.escalation.send(alert_message(alert, evidence)))
+            message = alert_message(alert, evidence)
+            why = self.hold_back(decision.timestamp + self.width) if self.hold_back else ""
+            sent = self.escalation.hold(message, why) if why else self.escalation.send(message)
+            alert.notified.extend(sent)
             with self.engine.begin() as conn:
                 set_notified(conn, alert_id, alert.notified)
         if self.on_alert is not None:
