@@ -36,6 +36,7 @@ def test_watch_commands(runner: CliRunner) -> None:
     assert "keywords: Acme, アクメ" in listed and "handles: @acme" in listed
     again = runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "x"])
     assert again.exit_code == 2 and "already exists" in again.output
+    assert "firewarden watch remove 'Acme'" in again.output and "update" not in again.output
     empty = runner.invoke(cli, ["watch", "add", "Nothing"])
     assert empty.exit_code == 2 and "--keyword" in empty.output
     nameless = runner.invoke(cli, ["watch", "add", " ", "--keyword", "x"])

@@ -89,7 +89,9 @@ def add_watch(
     if _find(session, org_id, watch.name) is not None:
         raise InputError(
             f"a watch named {watch.name!r} already exists",
-            hint="pick another name, or update or remove the existing watch",
+            hint="pick another name, or change the existing watch (on its page in the web app, "
+            "or in the configuration file if it comes from there) or remove it "
+            f"(firewarden watch remove {watch.name!r})",
         )
     now = dt.datetime.now(dt.UTC)
     row = ListenWatch(
