@@ -372,3 +372,12 @@ def test_alert_page_says_which_channels_got_it_and_why_others_did_not(
     assert "email: failed — the mail server refused the sender" in words
     assert "teams: not sent — imported with --notify none" in words
     assert "nobody was notified" not in words
+
+
+def test_an_address_that_names_no_watch_or_alert_is_not_found(client_for: Clients) -> None:
+    client = client_for("viewer")
+    for url in ("/watches/abc", "/alerts/abc", "/watches/1.5"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        words = text_of(r.text)
+        assert "There is no page at this address" in words and "fill it in" not in words

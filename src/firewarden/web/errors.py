@@ -88,6 +88,9 @@ def install(app: FastAPI) -> None:
         message = "; ".join(problems) or "the request is not valid"
         if _is_api(request):
             return _json(422, message, "see /api/v1/openapi.json for the expected fields")
+        if all(err.get("loc", ("",))[0] == "path" for err in exc.errors()):
+            # /watches/abc: an address that names no page, not a form to fill in.
+            return _error_page(request, 404, "Not found", "There is no page at this address.")
         return _error_page(request, 400, "Something is missing", message, "Go back and fill it in.")
 
     @app.exception_handler(StarletteHTTPException)
