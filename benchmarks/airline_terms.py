@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from firewarden.detect.series import MentionSignal, bucketize
 from firewarden.detect.terms import WATCH_TERMS, TermBurst
+from firewarden.listen.sentiment import negative_cues
 from firewarden.text.terms import content_terms, term_filter
 
 #: Each airline's names and handles (the watch's keywords, excluded from its terms).
@@ -69,7 +70,7 @@ def main() -> None:
         f"negative_surprise {config.negative_surprise}"
     )
     for airline, tweets in sorted(rows.items()):
-        skip = term_filter(NAMES.get(airline, (airline,)))
+        skip = term_filter(NAMES.get(airline, (airline,))) | negative_cues()  # as the pipeline
         signals = sorted(
             (
                 MentionSignal(

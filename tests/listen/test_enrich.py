@@ -40,6 +40,25 @@ def test_model_metrics_recorded() -> None:
     assert metrics["cv_macro_f1"] > 0.6 and metrics["rows"] > 1000
 
 
+def test_negative_cues_are_the_words_the_model_reads_as_negative() -> None:
+    from firewarden.listen.content import skip_terms
+    from firewarden.listen.sentiment import NEGATIVE_CUE_MARGIN, negative_cues
+    from firewarden.listen.watches import Watch
+
+    cues = negative_cues()
+    weights = load_sentiment_model().weights
+    assert {"worst", "terrible", "bad"} <= cues
+    assert not {"great", "love", "coffee", "latte", "the"} & cues
+    for word in cues:  # single words, each favouring negative by the margin
+        neg, neu, pos = weights[word]
+        assert " " not in word and neg - max(neu, pos) >= NEGATIVE_CUE_MARGIN
+    # A stricter margin keeps fewer of them.
+    assert negative_cues(NEGATIVE_CUE_MARGIN + 1.0) < cues
+    # The term signal skips them beside the watch's own names.
+    skipped = skip_terms(Watch(name="Acme", keywords=("Acme",), handles=("@acme_jp",)))
+    assert {"acme", "acme_jp", "worst", "bad"} <= skipped
+
+
 def test_complaint_topics() -> None:
     facts = text_facts("My parcel never arrived, delivery is a week late. Never again")
     e = enrich(mention("x"), facts, names_brand=True)

@@ -70,8 +70,9 @@ def signals(
 ) -> list[MentionSignal]:
     """The simulated mentions as the series and the content signals read them."""
     from firewarden.listen.enrich import looks_like_misconduct, misconduct_groups
+    from firewarden.listen.sentiment import negative_cues
 
-    skip = term_filter((brand,))
+    skip = term_filter((brand,)) | negative_cues()  # as the pipeline skips them
     brand_folded = fold(brand).text.lower()
     out = []
     for m in mentions:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 
 from firewarden.detect.series import Bucket, floor_time, reach_weight
 from firewarden.detect.terms import ContentUse
+from firewarden.listen.sentiment import negative_cues
 from firewarden.listen.store import LINKS, MENTIONS
 from firewarden.listen.watches import Watch
 from firewarden.store.types import utc
@@ -75,8 +76,9 @@ class ContentTally:
 
 
 def skip_terms(watch: Watch) -> frozenset[str]:
-    """The words the term signal ignores for this watch: its names and handles."""
-    return term_filter((*watch.keywords, *watch.handles))
+    """The words the term signal ignores for this watch: its names and handles, and the
+    sentiment model's negative cues (:func:`firewarden.listen.sentiment.negative_cues`)."""
+    return term_filter((*watch.keywords, *watch.handles)) | negative_cues()
 
 
 def load_content(

@@ -89,6 +89,30 @@ def load_sentiment_model() -> SentimentModel:
     return SentimentModel(data)
 
 
+_CUE_WORD = re.compile(r"[a-z][a-z'-]*")  # a single word, as content terms are
+#: How far a word's weight must favour "negative" over both other labels for the word to be
+#: one of the model's negative cues (chosen on simulated dev streams; see negative_cues).
+NEGATIVE_CUE_MARGIN = 1.5
+
+
+@cache
+def negative_cues(margin: float = NEGATIVE_CUE_MARGIN) -> frozenset[str]:
+    """The English words the model takes as strong signs of a negative post ("worst",
+    "terrible", "rude", and from its airline tweets "not" or "hours").
+
+    The emerging-term signal ignores them: a mention counts as negative *because* the model
+    saw such a word, so the word's rise among negative mentions is the model's reading
+    repeated, not a new story ("not bad" on a launch day read as negative made «bad» look
+    like a new complaint). The negative count already carries that evidence.
+    """
+    weights = load_sentiment_model().weights
+    return frozenset(
+        word
+        for word, (neg, neu, pos) in weights.items()
+        if _CUE_WORD.fullmatch(word) and neg - max(neu, pos) >= margin
+    )
+
+
 # Japanese: folded text (katakana folded to hiragana, so list hiragana forms).
 _JA_NEGATIVE = tuple(
     """
