@@ -206,3 +206,20 @@ def test_which_imported_alerts_are_sent() -> None:
     assert import_hold_back("all") is None
     never = import_hold_back("none")
     assert never is not None and never(now) == "imported with --notify none"
+
+
+def test_watch_remove_finds_a_name_of_digits_and_suggests_the_exact_spelling(
+    runner: CliRunner,
+) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    ok(runner.invoke(cli, ["watch", "add", "2025", "--keyword", "Expo 2025"]))
+    wrong_case = runner.invoke(cli, ["watch", "remove", "acme"])
+    assert wrong_case.exit_code == 2 and "did you mean 'Acme'?" in wrong_case.output
+    assert "removed watch 2025" in ok(runner.invoke(cli, ["watch", "remove", "2025"]))
+    listed = ok(runner.invoke(cli, ["watch", "list"]))
+    assert "Acme" in listed and "2025" not in listed
+    # A number that names no watch is read as an id.
+    missing = runner.invoke(cli, ["watch", "remove", "999"])
+    assert missing.exit_code == 2 and "no watch with id 999" in missing.output
+    assert "removed watch 1" in ok(runner.invoke(cli, ["watch", "remove", "1"]))  # Acme's id
+    assert "Acme" not in ok(runner.invoke(cli, ["watch", "list"]))

@@ -157,12 +157,20 @@ def update_watch(
 
 def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None = None) -> None:
     """Delete a watch with its counts and alerts (the mentions themselves stay)."""
-    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
-        row: ListenWatch | None = _row(session, int(name_or_id), org_id)
-    else:
-        row = _find(session, org_id, str(name_or_id))
+    # A name first (a watch may be called "2025"), then a number as the watch's id.
+    row = None if isinstance(name_or_id, int) else _find(session, org_id, name_or_id)
+    if row is None and (isinstance(name_or_id, int) or name_or_id.strip().isdigit()):
+        row = _row(session, int(name_or_id), org_id)
     if row is None:
-        raise InputError(f"no watch named {name_or_id!r}", hint="list them: firewarden watch list")
+        wanted = str(name_or_id).strip().casefold()
+        q = select(ListenWatch.name).where(
+            ListenWatch.org_id.is_(None) if org_id is None else ListenWatch.org_id == org_id
+        )
+        close = [n for n in session.execute(q).scalars() if n.casefold() == wanted]
+        hint = f"did you mean {close[0]!r}? Names are matched exactly" if close else ""
+        raise InputError(
+            f"no watch named {name_or_id!r}", hint=hint or "list them: firewarden watch list"
+        )
     from sqlalchemy import delete
 
     from firewarden.listen.tables import (
