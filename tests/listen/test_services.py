@@ -204,3 +204,17 @@ def test_demo_stream_comes_alive(engine: Engine) -> None:
     again.stop()
     assert again.error is None and again.stats.counted < 10 < before
     assert again.resumed  # the start message then says the earlier alerts are kept
+
+
+def test_a_stored_watch_loads_even_if_a_newer_check_would_refuse_it(engine: Engine) -> None:
+    """Checks added later refuse new input; they never stop a saved watch from loading."""
+    from firewarden.listen.watch_service import add_watch, all_enabled_watches
+
+    deaf = Watch(name="Old", keywords=("Acme",), exclude=("acme",))
+    with pytest.raises(ConfigError, match="is part of"):
+        Watch.from_dict(deaf.to_dict())
+    with session_factory(engine)() as s:
+        add_watch(s, deaf)
+        s.commit()
+    with session_factory(engine)() as s:
+        assert [r.watch for r in all_enabled_watches(s)] == [deaf]

@@ -112,6 +112,19 @@ def test_config_inline_and_yaml(tmp_path: Path) -> None:
             {"watches": [{"name": "A", "keywords": "x", "languages": "en-US"}]},
             "'en-US' is not a language code",
         ),
+        # An exclusion that every keyword mention contains would leave the watch deaf.
+        (
+            {"watches": [{"name": "A", "keywords": "Acme Coffee", "exclude": "acme"}]},
+            "the exclusion 'acme' is part of 'Acme Coffee'",
+        ),
+        (
+            {
+                "watches": [
+                    {"name": "A", "keywords": "x", "products": "GlowMax", "exclude": "GlowMax"}
+                ]
+            },
+            "the exclusion 'GlowMax' is part of 'GlowMax'",
+        ),
     ],
 )
 def test_config_errors(section: dict[str, object], message: str, tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def _record(row: ListenWatch) -> WatchRecord:
     return WatchRecord(
         id=row.id,
         org_id=row.org_id,
-        watch=Watch.from_dict(row.definition, where=f"stored watch {row.name!r}"),
+        watch=Watch.from_dict(row.definition, where=f"stored watch {row.name!r}", stored=True),
         origin=row.origin,
         enabled=row.enabled,
         created_at=row.created_at,

@@ -43,8 +43,10 @@ class Watch:
                 for name in _FIELDS}  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, where: str = "") -> Watch:
-        """Read one watch; raises ConfigError naming the bad field and what to write."""
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "", stored: bool = False) -> Watch:
+        """Read one watch; raises ConfigError naming the bad field and what to write.
+        ``stored``: a watch read back from the database skips the checks added since it was
+        saved (a stored watch must keep loading)."""
         if not isinstance(data, Mapping):
             raise ConfigError("a watch must be a table with a name", where=where)
         unknown = sorted(set(data) - set(_FIELDS))
@@ -66,6 +68,16 @@ class Watch:
                 where=where,
                 hint="give it keywords, handles, own_posts or products",
             )
+        for ex in () if stored else watch.exclude:
+            for term in (*watch.keywords, *watch.products):
+                if fold_pattern(ex).lower() in fold_pattern(term).lower():
+                    raise ConfigError(
+                        f"watch {name!r}: the exclusion {ex!r} is part of {term!r}, so every "
+                        "mention of it would be left out",
+                        where=where,
+                        hint="an exclusion is a longer phrase that means something else "
+                        f"(such as '{term} band'); remove it or make it longer",
+                    )
         return watch
 
 
