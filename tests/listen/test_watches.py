@@ -112,6 +112,11 @@ def test_config_inline_and_yaml(tmp_path: Path) -> None:
             {"watches": [{"name": "A", "keywords": "x", "languages": "en-US"}]},
             "'en-US' is not a language code",
         ),
+        ({"watches": [{"name": "A" * 201, "keywords": "x"}]}, "at most 200 characters"),
+        (
+            {"watches": [{"name": "A", "handles": ["@acme jp"]}]},
+            "the handle '@acme jp' has a space in it",
+        ),
         # An exclusion that every keyword mention contains would leave the watch deaf.
         (
             {"watches": [{"name": "A", "keywords": "Acme Coffee", "exclude": "acme"}]},

@@ -102,6 +102,9 @@ def test_forms_need_the_csrf_token(client_for: Clients) -> None:
         ({"name": "  "}, "name", "needs a name"),
         ({"keywords": "", "handles": "", "products": ""}, "keywords", "nothing to listen for"),
         ({"languages": "en, Japanese"}, "languages", "is not a language code"),
+        ({"name": "A" * 201}, "name", "at most 200 characters"),
+        ({"handles": "@acme jp"}, "handles", "has a space in it"),
+        ({"exclude": "Acme"}, "exclude", "is part of"),
     ],
 )
 def test_a_mistake_keeps_the_input_and_names_the_field(

@@ -23,6 +23,8 @@ from firewarden.errors import ConfigError
 from firewarden.listen.mention import Mention
 from firewarden.text.normalize import fold_pattern
 
+#: The longest watch name (the database column's size).
+MAX_NAME = 200
 _FIELDS = ("name", "keywords", "handles", "own_posts", "products", "exclude", "languages")
 
 
@@ -59,6 +61,12 @@ class Watch:
         name = str(data.get("name") or "").strip()
         if not name:
             raise ConfigError("a watch needs a name", where=where, hint='name = "Acme"')
+        if len(name) > MAX_NAME and not stored:
+            raise ConfigError(
+                f"a watch name has at most {MAX_NAME} characters; this one has {len(name)}",
+                where=where,
+                hint="a short name such as the brand's: the keywords say what to listen for",
+            )
         lists = {f: _strings(data.get(f), f, f"{where} watch {name!r}") for f in _FIELDS[1:]}
         lists["languages"] = _languages(lists["languages"], f"{where} watch {name!r}")
         watch = cls(name=name, **lists)
@@ -68,6 +76,14 @@ class Watch:
                 where=where,
                 hint="give it keywords, handles, own_posts or products",
             )
+        for handle in () if stored else watch.handles:
+            if any(c.isspace() for c in handle):
+                raise ConfigError(
+                    f"watch {name!r}: the handle {handle!r} has a space in it, so no post "
+                    "could come from it",
+                    where=where,
+                    hint="write one account per entry, e.g. @acme or acme.bsky.social",
+                )
         for ex in () if stored else watch.exclude:
             for term in (*watch.keywords, *watch.products):
                 if fold_pattern(ex).lower() in fold_pattern(term).lower():

@@ -71,6 +71,10 @@ def field_of(exc: InputError) -> str:
         return "keywords"
     if "not a language code" in text:
         return "languages"
+    if "the handle " in text:
+        return "handles"
+    if "the exclusion " in text:
+        return "exclude"
     for name in FIELD_NAMES[1:]:
         if text.startswith(name + " "):
             return name
