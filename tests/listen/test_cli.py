@@ -202,7 +202,7 @@ def test_which_imported_alerts_are_sent() -> None:
     assert recent is not None
     assert recent(now - dt.timedelta(minutes=50)) == ""  # the last hour: sent
     old = recent(now - dt.timedelta(hours=3))
-    assert "more than an hour before the import" in old and "--notify all" in old
+    assert "more than 1 h before the import" in old and "--notify all" in old
     assert import_hold_back("all") is None
     never = import_hold_back("none")
     assert never is not None and never(now) == "imported with --notify none"

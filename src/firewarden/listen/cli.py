@@ -118,9 +118,11 @@ def import_hold_back(mode: str) -> Callable[[dt.datetime], str] | None:
     def recent(end: dt.datetime) -> str:
         if end >= dt.datetime.now(dt.UTC) - IMPORT_NOTIFY_WITHIN:
             return ""
+        hours = IMPORT_NOTIFY_WITHIN / dt.timedelta(hours=1)
         return (
-            f"its bucket ended {end:%Y-%m-%d %H:%M} UTC, more than an hour before the import; "
-            "an import sends only recent alerts (listen import --notify all sends every one)"
+            f"its bucket ended {end:%Y-%m-%d %H:%M} UTC, more than {hours:g} h before the "
+            "import; an import sends only recent alerts (listen import --notify all sends "
+            "every one)"
         )
 
     return recent
