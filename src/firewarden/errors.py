@@ -6,10 +6,13 @@ from __future__ import annotations
 class FirewardenError(Exception):
     """Base class for user-facing errors; the CLI prints them without a traceback."""
 
-    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+    def __init__(self, message: str, *, where: str = "", hint: str = "", field: str = "") -> None:
         self.message = message
         self.where = where
         self.hint = hint
+        #: The input field the error is about (a form's or a record's: ``name``,
+        #: ``keywords``...), so a form can show the message beside it; empty when none.
+        self.field = field
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -21,6 +24,10 @@ class FirewardenError(Exception):
 
 class InputError(FirewardenError):
     """Bad input from the user: a draft, a record, a context field, a command option."""
+
+
+class NotFound(InputError):
+    """What was asked for, by id or name, is not there (or not in this organisation)."""
 
 
 class ConfigError(FirewardenError):

@@ -135,3 +135,25 @@ def test_config_inline_and_yaml(tmp_path: Path) -> None:
 def test_config_errors(section: dict[str, object], message: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=message):
         watches_from_config(section, base=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": " ", "keywords": "x"}, "name"),
+        ({"name": "A" * 201, "keywords": "x"}, "name"),
+        ({"name": "A"}, "keywords"),
+        ({"name": "A", "keywords": {"x": 1}}, "keywords"),
+        ({"name": "A", "keywords": "x", "products": [1.5]}, "products"),
+        ({"name": "A", "handles": ["@acme jp"]}, "handles"),
+        ({"name": "A", "keywords": "x", "own_posts": {"a": 1}}, "own_posts"),
+        ({"name": "A", "keywords": "Acme Coffee", "exclude": "acme"}, "exclude"),
+        ({"name": "A", "keywords": "x", "languages": ["en-US"]}, "languages"),
+        ({"name": "A", "keyword": "x"}, ""),  # a setting that is no field
+    ],
+)
+def test_errors_name_the_field_to_fix(data: dict[str, object], field: str) -> None:
+    # The web form shows the message beside this field, and the CLI picks its option's hint.
+    with pytest.raises(ConfigError) as caught:
+        Watch.from_dict(data)
+    assert caught.value.field == field

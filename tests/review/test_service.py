@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firewarden.checks.types import Level
+from firewarden.errors import NotFound
 from firewarden.review import audit, service
-from firewarden.review.states import State, WorkflowError
+from firewarden.review.states import RoleRequired, State, WorkflowError
 from firewarden.store.tables import AuditEntry, Draft, DraftVersion, ReviewDecision
 
 from .conftest import T0, World, approved_draft, at, new_draft
@@ -99,7 +100,7 @@ def test_author_cannot_approve_own_draft(session: Session, world: World) -> None
 
 def test_roles_are_enforced(session: Session, world: World) -> None:
     w = world
-    with pytest.raises(WorkflowError, match=r"cannot write drafts.*viewer"):
+    with pytest.raises(RoleRequired, match=r"cannot write drafts.*viewer"):
         service.create_draft(
             session, org_id=w.org_id, author_id=w.viewer, text="hi", targets=[w.account], now=T0
         )
@@ -132,7 +133,7 @@ def test_other_organisations_drafts_are_invisible(session: Session, world: World
         actor="test",
         now=T0,
     )
-    with pytest.raises(WorkflowError, match=f"no draft {draft_id} in this organisation"):
+    with pytest.raises(NotFound, match=f"no draft {draft_id} in this organisation"):
         service.approve(
             session,
             org_id=other.id,

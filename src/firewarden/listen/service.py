@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from firewarden.errors import ConfigError, InputError
+from firewarden.errors import ConfigError, InputError, NotFound
 from firewarden.listen.demo_stream import DemoStream, start_demo_stream
 from firewarden.listen.tables import ListenAlert
 from firewarden.listen.watch_service import (
@@ -61,7 +61,8 @@ def watch_from_form(data: Mapping[str, Any]) -> Watch:
     try:
         return Watch.from_dict(fields)
     except ConfigError as exc:
-        raise InputError(exc.message, hint=exc.hint or "fill in the name and a keyword") from None
+        hint = exc.hint or "fill in the name and a keyword"
+        raise InputError(exc.message, hint=hint, field=exc.field) from None
 
 
 def set_alert_status(session: Session, alert_id: int, status: str, *, org_id: int | None) -> str:
@@ -72,7 +73,7 @@ def set_alert_status(session: Session, alert_id: int, status: str, *, org_id: in
         )
     row = session.get(ListenAlert, alert_id)
     if row is None or row.org_id != org_id:
-        raise InputError(f"no alert with id {alert_id}")
+        raise NotFound(f"no alert with id {alert_id}")
     row.status = status
     session.flush()
     return status

@@ -36,13 +36,13 @@ def watch_add(name: str, **lists: tuple[str, ...]) -> None:
     except ConfigError as exc:
         # The file's wording (``keywords = [...]``) turned into this command's options.
         hint = exc.hint
-        if "nothing to listen for" in exc.message:
+        if exc.field == "keywords":  # nothing to listen for
             hint = "give at least one --keyword, --handle, --own-post or --product"
-        elif "needs a name" in exc.message:
+        elif exc.field == "name" and not name.strip():
             hint = "name it first: firewarden watch add Acme --keyword Acme"
-        elif "language" in exc.message:
+        elif exc.field == "languages":
             hint = hint.replace("leave languages out", "leave --language out")
-        raise InputError(exc.message, hint=hint) from None
+        raise InputError(exc.message, hint=hint, field=exc.field) from None
     with listen_engine() as engine, session_factory(engine)() as s:
         rec = add_watch(s, watch)
         s.commit()

@@ -19,7 +19,7 @@ from typing import cast
 from sqlalchemy import Connection, CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from firewarden.errors import InputError
+from firewarden.errors import InputError, NotFound
 from firewarden.listen.tables import ListenWatch, ListenWatchRevision
 from firewarden.listen.watches import Watch
 
@@ -92,6 +92,7 @@ def add_watch(
             hint="pick another name, or change the existing watch (on its page in the web app, "
             "or in the configuration file if it comes from there) or remove it "
             f"(firewarden watch remove {watch.name!r})",
+            field="name",
         )
     now = dt.datetime.now(dt.UTC)
     row = ListenWatch(
@@ -128,7 +129,7 @@ def get_watch(session: Session, watch_id: int, *, org_id: int | None = None) -> 
 def _row(session: Session, watch_id: int, org_id: int | None) -> ListenWatch:
     row = session.get(ListenWatch, watch_id)
     if row is None or row.org_id != org_id:
-        raise InputError(f"no watch with id {watch_id}", hint="list them: firewarden watch list")
+        raise NotFound(f"no watch with id {watch_id}", hint="list them: firewarden watch list")
     return row
 
 
@@ -144,7 +145,7 @@ def update_watch(
     row = _row(session, watch_id, org_id)
     other = _find(session, org_id, watch.name)
     if other is not None and other.id != row.id:
-        raise InputError(f"another watch is already named {watch.name!r}")
+        raise InputError(f"another watch is already named {watch.name!r}", field="name")
     row.name = watch.name
     row.definition = watch.to_dict()
     if enabled is not None:
@@ -168,7 +169,7 @@ def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None 
         )
         close = [n for n in session.execute(q).scalars() if n.casefold() == wanted]
         hint = f"did you mean {close[0]!r}? Names are matched exactly" if close else ""
-        raise InputError(
+        raise NotFound(
             f"no watch named {name_or_id!r}", hint=hint or "list them: firewarden watch list"
         )
     from sqlalchemy import delete

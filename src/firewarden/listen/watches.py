@@ -60,12 +60,15 @@ class Watch:
             )
         name = str(data.get("name") or "").strip()
         if not name:
-            raise ConfigError("a watch needs a name", where=where, hint='name = "Acme"')
+            raise ConfigError(
+                "a watch needs a name", where=where, hint='name = "Acme"', field="name"
+            )
         if len(name) > MAX_NAME and not stored:
             raise ConfigError(
                 f"a watch name has at most {MAX_NAME} characters; this one has {len(name)}",
                 where=where,
                 hint="a short name such as the brand's: the keywords say what to listen for",
+                field="name",
             )
         lists = {f: _strings(data.get(f), f, f"{where} watch {name!r}") for f in _FIELDS[1:]}
         lists["languages"] = _languages(lists["languages"], f"{where} watch {name!r}")
@@ -75,6 +78,7 @@ class Watch:
                 f"watch {name!r} has nothing to listen for",
                 where=where,
                 hint="give it keywords, handles, own_posts or products",
+                field="keywords",
             )
         for handle in () if stored else watch.handles:
             if any(c.isspace() for c in handle):
@@ -83,6 +87,7 @@ class Watch:
                     "could come from it",
                     where=where,
                     hint="write one account per entry, e.g. @acme or acme.bsky.social",
+                    field="handles",
                 )
         for ex in () if stored else watch.exclude:
             for term in (*watch.keywords, *watch.products):
@@ -93,6 +98,7 @@ class Watch:
                         where=where,
                         hint="an exclusion is a longer phrase that means something else "
                         f"(such as '{term} band'); remove it or make it longer",
+                        field="exclude",
                     )
         return watch
 
@@ -103,13 +109,15 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
-        raise ConfigError(f"{name} must be a list of texts", where=where)
+        raise ConfigError(f"{name} must be a list of texts", where=where, field=name)
     out: list[str] = []
     for item in value:
         # A nested list groups the variants of one keyword: ["Acme", "アクメ"].
         for v in item if isinstance(item, list | tuple) else [item]:
             if not isinstance(v, str | int) or isinstance(v, bool):
-                raise ConfigError(f"{name} must be a list of texts, not {v!r}", where=where)
+                raise ConfigError(
+                    f"{name} must be a list of texts, not {v!r}", where=where, field=name
+                )
             text = str(v).strip()
             if text and text not in out:
                 out.append(text)
@@ -128,6 +136,7 @@ def _languages(values: tuple[str, ...], where: str) -> tuple[str, ...]:
                 where=where,
                 hint="use two-letter codes such as en or ja (no region: en, not en-US); "
                 "leave languages out to keep mentions in every language",
+                field="languages",
             )
         if code not in out:
             out.append(code)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from firewarden.accounts.service import roles_of
 from firewarden.checks.context import Context
 from firewarden.checks.types import Level, Report
+from firewarden.errors import NotFound
 from firewarden.review import audit
-from firewarden.review.states import State, WorkflowError, require_transition
+from firewarden.review.states import RoleRequired, State, WorkflowError, require_transition
 from firewarden.store.tables import CheckReport, Draft, DraftVersion, SocialAccount
 from firewarden.store.types import utc
 
@@ -62,7 +63,7 @@ def get_draft(session: Session, *, org_id: int, draft_id: int) -> Draft:
     """The draft, only if it belongs to the organisation."""
     draft = session.scalar(select(Draft).where(Draft.id == draft_id, Draft.org_id == org_id))
     if draft is None:
-        raise WorkflowError(f"no draft {draft_id} in this organisation")
+        raise NotFound(f"no draft {draft_id} in this organisation")
     return draft
 
 
@@ -79,7 +80,7 @@ def require_role(
     roles = roles_of(session, org_id=org_id, user_id=user_id)
     if not roles & allowed:
         have = ", ".join(sorted(roles)) or "no role in this organisation"
-        raise WorkflowError(
+        raise RoleRequired(
             f"you cannot {action} (your roles: {have})",
             hint=f"this needs one of: {', '.join(sorted(allowed))}; ask an admin",
         )

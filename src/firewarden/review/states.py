@@ -24,6 +24,10 @@ class WorkflowError(FirewardenError):
     """A step that the draft's state, the user's role or the policy does not allow."""
 
 
+class RoleRequired(WorkflowError):
+    """A step that none of the user's roles allows (the others are about the draft)."""
+
+
 S = State
 #: state -> states it may move to. Edits of a reviewed draft go back to in_review.
 TRANSITIONS: dict[State, frozenset[State]] = {

@@ -8,8 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from firewarden.errors import FirewardenError
-from firewarden.review.states import WorkflowError
+from firewarden.errors import FirewardenError, NotFound
+from firewarden.review.states import RoleRequired, WorkflowError
 from firewarden.web.deps import ApiError, CsrfFailed, Forbidden, NotSignedIn, session_principal
 from firewarden.web.render import login_redirect, page
 
@@ -25,11 +25,14 @@ def _json(status: int, message: str, hint: str = "", where: str = "") -> JSONRes
 
 
 def status_of(exc: FirewardenError) -> int:
-    """404 for something not in the organisation, 409 for a workflow refusal, else 400."""
-    if exc.message.startswith("no draft") or exc.message.startswith("you have no"):
+    """404 for something not in the organisation, 403 for a step the user's roles do not
+    allow, 409 for one the draft's state or the policy refuses, else 400."""
+    if isinstance(exc, NotFound):
         return 404
+    if isinstance(exc, RoleRequired):
+        return 403
     if isinstance(exc, WorkflowError):
-        return 403 if exc.message.startswith("you cannot") else 409
+        return 409
     return 400
 
 

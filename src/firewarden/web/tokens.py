@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firewarden.accounts.service import roles_of
-from firewarden.errors import InputError
+from firewarden.errors import InputError, NotFound
 from firewarden.review import audit
 from firewarden.store.tables import ApiToken, User
 from firewarden.web.security import TOKEN_PREFIX, new_api_token, token_digest
@@ -77,7 +77,7 @@ def revoke_token(
         )
     )
     if row is None:
-        raise InputError(f"you have no token {token_id}")
+        raise NotFound(f"you have no token {token_id}")
     if row.revoked_at is None:
         row.revoked_at = now
         audit.record(

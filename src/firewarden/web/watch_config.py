@@ -20,7 +20,7 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from firewarden.errors import InputError
+from firewarden.errors import InputError, NotFound
 from firewarden.listen import service
 from firewarden.listen.watches import Watch
 from firewarden.review.audit import record
@@ -63,22 +63,9 @@ def _actor(me: Principal) -> str:
 
 
 def field_of(exc: InputError) -> str:
-    """The form field an error is about (so the message is shown beside it)."""
-    if exc.where in FIELD_NAMES:
-        return exc.where
-    text = exc.message
-    if "nothing to listen for" in text:
-        return "keywords"
-    if "not a language code" in text:
-        return "languages"
-    if "the handle " in text:
-        return "handles"
-    if "the exclusion " in text:
-        return "exclude"
-    for name in FIELD_NAMES[1:]:
-        if text.startswith(name + " "):
-            return name
-    return "name"
+    """The form field an error is about (so the message is shown beside it); the name when
+    the error names none."""
+    return exc.field if exc.field in FIELD_NAMES else "name"
 
 
 def _values(watch: Watch) -> dict[str, str]:
@@ -144,14 +131,15 @@ def _exists(web: WebApp, me: Principal, watch_id: int) -> service.WatchRecord | 
     with web.sessions() as session:
         try:
             return service.get_watch(session, watch_id, org_id=me.org_id)
-        except InputError:
+        except NotFound:
             return None
 
 
 # -- pages -----------------------------------------------------------------------------------
 
 
-def _not_found(request: Request, me: Principal, what: str) -> Response:
+def not_found(request: Request, me: Principal, what: str) -> Response:
+    """The 404 page for a watch or alert (``what``) that is not in the organisation."""
     return page(
         request, "error.html", me, status=404, title="Not found",
         message=f"There is no {what} in {me.org_name}.",
@@ -208,7 +196,7 @@ async def new_post(request: Request, me: PageManageWatches) -> Response:
 def edit_form(request: Request, watch_id: int, me: PageManageWatches) -> Response:
     rec = _exists(web_of(request), me, watch_id)
     if rec is None:
-        return _not_found(request, me, f"watch {watch_id}")
+        return not_found(request, me, f"watch {watch_id}")
     return _form(request, me, values=_values(rec.watch), rec=rec, enabled=rec.enabled)
 
 
@@ -217,7 +205,7 @@ async def edit_post(request: Request, watch_id: int, me: PageManageWatches) -> R
     web = web_of(request)
     rec = _exists(web, me, watch_id)
     if rec is None:
-        return _not_found(request, me, f"watch {watch_id}")
+        return not_found(request, me, f"watch {watch_id}")
     data = await _posted(request)
     enabled = data["enabled"] in ("on", "true", "1")
     try:
@@ -232,7 +220,7 @@ async def edit_post(request: Request, watch_id: int, me: PageManageWatches) -> R
 def remove_confirm(request: Request, watch_id: int, me: PageManageWatches) -> Response:
     rec = _exists(web_of(request), me, watch_id)
     if rec is None:
-        return _not_found(request, me, f"watch {watch_id}")
+        return not_found(request, me, f"watch {watch_id}")
     return page(request, "watches/remove.html", me, active="watches", rec=rec)
 
 
@@ -241,7 +229,7 @@ async def remove_post(request: Request, watch_id: int, me: PageManageWatches) ->
     web = web_of(request)
     rec = _exists(web, me, watch_id)
     if rec is None:
-        return _not_found(request, me, f"watch {watch_id}")
+        return not_found(request, me, f"watch {watch_id}")
     if (await request.form()).get("confirm") != "yes":
         # The first step only asks; the confirmation page posts confirm=yes.
         return page(request, "watches/remove.html", me, active="watches", rec=rec)
@@ -255,9 +243,9 @@ async def status_post(request: Request, alert_id: int, me: PageAlertStatus) -> R
     status = str((await request.form()).get("status", ""))
     try:
         set_status(web_of(request), me, alert_id, status)
+    except NotFound:
+        return not_found(request, me, f"alert {alert_id}")
     except InputError as exc:
-        if exc.message.startswith("no alert"):
-            return _not_found(request, me, f"alert {alert_id}")
         flash(request, "error", exc.message, exc.hint)
     else:
         flash(request, "ok", f"Alert {alert_id} {STATUS_WORDS[status][1]}.")
@@ -268,7 +256,7 @@ async def status_post(request: Request, alert_id: int, me: PageAlertStatus) -> R
 
 
 def _api_error(exc: InputError, *, not_found: str = "", where: str = "") -> ApiError:
-    if exc.message.startswith("no "):
+    if isinstance(exc, NotFound):
         return ApiError(404, f"There is no {not_found} in this organisation.",
                         hint="list them: GET /api/v1/watches or /api/v1/alerts")  # fmt: skip
     return ApiError(400, exc.message, hint=exc.hint, where=where or field_of(exc))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from firewarden.detect.series import Bucket, floor_time
 from firewarden.detect.types import _duration
-from firewarden.errors import InputError
+from firewarden.errors import InputError, NotFound
 from firewarden.listen.evidence import top_terms
 from firewarden.listen.store import BUCKETS, LINKS, MENTIONS, last_bucket_start, load_buckets
 from firewarden.listen.tables import ListenAlert, ListenWatch
@@ -349,7 +349,7 @@ def get_alert(session: Session, org_id: int, alert_id: int) -> ListenAlert:
     """One alert of the organisation; raises InputError when there is none."""
     row = session.get(ListenAlert, alert_id)
     if row is None or row.org_id != org_id:
-        raise InputError(f"no alert with id {alert_id}", hint="see the list on the Watches page")
+        raise NotFound(f"no alert with id {alert_id}", hint="see the list on the Watches page")
     return row
 
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from firewarden.errors import InputError
+from firewarden.errors import InputError, NotFound
 from firewarden.listen.service import ALERT_STATUSES
 from firewarden.listen.watch_service import WatchRecord, get_watch
 from firewarden.store.engine import session_factory
@@ -49,30 +49,7 @@ def _reading(web: WebApp) -> Session:
     return session_factory(web.engine, read_only=True)()
 
 
-class NotFound(Exception):
-    """Something that is not in the organisation (404, on a page or in the API)."""
-
-
-def _watch(session: Session, me: Principal, watch_id: int) -> WatchRecord:
-    try:
-        return get_watch(session, watch_id, org_id=me.org_id)
-    except InputError:
-        raise NotFound(f"There is no watch {watch_id} in {me.org_name}.") from None
-
-
 # -- pages -----------------------------------------------------------------------------------
-
-
-def _not_found(request: Request, me: Principal, exc: NotFound) -> Response:
-    return page(
-        request,
-        "error.html",
-        me,
-        status=404,
-        title="Not found",
-        message=str(exc),
-        hint="Open the Watches page to see this organisation's watches and alerts.",
-    )
 
 
 @router.get("/watches", include_in_schema=False)
@@ -100,10 +77,14 @@ def watch_page(
     try:
         with _reading(web) as session:
             data = watch_payload(
-                session, _watch(session, me, watch_id), web.now(), hours=hours, bucket=bucket
+                session,
+                get_watch(session, watch_id, org_id=me.org_id),
+                web.now(),
+                hours=hours,
+                bucket=bucket,
             )
-    except NotFound as exc:
-        return _not_found(request, me, exc)
+    except NotFound:
+        return watch_config.not_found(request, me, f"watch {watch_id}")
     chart = data["series"]
     table = chart["points"][-TABLE_ROWS:]
     return page(
@@ -126,10 +107,8 @@ def alert_page(request: Request, me: PageRead, alert_id: int) -> Response:
     with _reading(web) as session:
         try:
             row = q.get_alert(session, me.org_id, alert_id)
-        except InputError:
-            return _not_found(
-                request, me, NotFound(f"There is no alert {alert_id} in {me.org_name}.")
-            )
+        except NotFound:
+            return watch_config.not_found(request, me, f"alert {alert_id}")
         name = q.watch_names(session, me.org_id).get(row.watch_id, "?")
         alert = alert_detail(session, row, name)
     return page(request, "alerts/detail.html", me, active="watches", a=alert)
@@ -140,9 +119,10 @@ def alert_page(request: Request, me: PageRead, alert_id: int) -> Response:
 
 def _api_watch(session: Session, me: Principal, watch_id: int) -> WatchRecord:
     try:
-        return _watch(session, me, watch_id)
-    except NotFound as exc:
-        raise ApiError(404, str(exc), hint="list them: GET /api/v1/watches") from None
+        return get_watch(session, watch_id, org_id=me.org_id)
+    except NotFound:
+        raise ApiError(404, f"There is no watch {watch_id} in {me.org_name}.",
+                       hint="list them: GET /api/v1/watches") from None  # fmt: skip
 
 
 def _api_input(call: Any) -> Any:
@@ -228,7 +208,7 @@ def api_alert(request: Request, me: ApiRead, alert_id: int) -> dict[str, Any]:
     with _reading(web_of(request)) as session:
         try:
             row = q.get_alert(session, me.org_id, alert_id)
-        except InputError as exc:
+        except NotFound as exc:
             raise ApiError(404, exc.message, hint="list them: GET /api/v1/alerts") from None
         name = q.watch_names(session, me.org_id).get(row.watch_id, "?")
         return alert_detail(session, row, name)
