@@ -48,6 +48,31 @@ def test_watch_detector_alerts_after_onset_and_explains() -> None:
     assert not d.alert and d.explanation is None
 
 
+def test_an_alert_the_ordinary_traffic_raises_anyway_is_no_detection() -> None:
+    # A hair-trigger detector alerts on ordinary traffic all the time; an alert right after
+    # the onset is then mostly chance. The same stream without the storm's mentions says
+    # which alerts would have come anyway: those are not the storm's detection.
+    from dataclasses import replace
+
+    from firewarden.detect.detector import WATCH_CONFIG
+    from firewarden.detect.evaluate import NO_CONTENT, run_once
+
+    jumpy = replace(
+        WATCH_CONFIG, watch=1.5, warning=2.0, crisis=2.5, warning_ratio=1.0, crisis_ratio=1.0,
+        cooldown=1, end_quiet=1,
+    )  # fmt: skip
+    sim = SimulationConfig(days=3, news_delay_hours=(6.0, 6.0))
+    runs = [run_once(seed, sim, config=jumpy, scan=None, content=NO_CONTENT) for seed in range(4)]
+    assert all(r.false_alarms > 5 for r in runs)  # it really is jumpy
+    assert sum(r.coincident for r in runs) > 0
+    # The storm still gets detected, later than those chance alerts.
+    assert all(r.delay_minutes is not None for r in runs)
+    # Without a storm there is no onset, so every alert is a false alarm.
+    calm = run_once(0, replace(sim, storm=False), config=jumpy, scan=None, content=NO_CONTENT)
+    assert calm.delay_minutes is None and calm.coincident == 0
+    assert calm.false_alarms >= runs[0].false_alarms
+
+
 def test_negative_flags_can_come_from_the_pipelines_models() -> None:
     from firewarden.detect.evaluate import negative_reader
 

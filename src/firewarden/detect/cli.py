@@ -339,3 +339,7 @@ def evaluate_command(
     click.echo(f"storms detected:           {result.detected}/{runs}")
     click.echo("median minutes to detect:  " + (f"{delay:.0f}" if delay is not None else "-"))
     click.echo(f"false alarms per week:     {result.false_alarms_per_week:.3f}")
+    click.echo(
+        f"coincident alerts:         {result.coincident} (after an onset, raised by the "
+        "ordinary traffic alone: not counted as detections)"
+    )

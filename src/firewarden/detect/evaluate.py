@@ -7,8 +7,13 @@ misconduct sign (video/image + words of two groups, naming the brand). The negat
 the simulator's sentiment label, or (``negative="model"``) what the listening pipeline's own
 enrichment reads in the text (sentiment model or offensive language), so the figures include
 the models' mistakes, as in production.
-An alert before the onset is a false alarm in ordinary traffic; the first alert at or after
-it is the detection (its delay from the onset is the time to detect).
+An alert before the onset is a false alarm in ordinary traffic. After it, an alert is the
+detection (its delay from the onset is the time to detect) only if the storm caused it: the
+same ordinary traffic without the storm's mentions (the simulator draws them after the
+ordinary ones, so removing them leaves the rest as it was) is fed to a second detector, and
+an alert it raises in the same bucket would have come anyway. Without this a false alarm
+that happened to follow the onset counted as a detection, which flattered the time to
+detect most where false alarms are frequent.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from firewarden.detect.detector import WATCH_CONFIG, DetectorConfig
@@ -101,6 +106,8 @@ class RunResult:
     false_alarms: int
     ordinary_days: float
     first_level: str
+    #: Alerts after the onset, before the detection, that the ordinary traffic alone raised.
+    coincident: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +128,18 @@ class EvaluationResult:
         days = sum(r.ordinary_days for r in self.runs)
         return 7.0 * sum(r.false_alarms for r in self.runs) / days if days else 0.0
 
+    @property
+    def coincident(self) -> int:
+        """Alerts after an onset that the ordinary traffic alone raised (not detections)."""
+        return sum(r.coincident for r in self.runs)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "runs": len(self.runs),
             "detected": self.detected,
             "median_minutes_to_detect": self.median_delay,
             "false_alarms_per_week": round(self.false_alarms_per_week, 3),
+            "coincident_alerts": self.coincident,
         }
 
 
@@ -149,22 +162,33 @@ def run_once(
             for m in s.mentions
         ]
     )
-    detector = WatchDetector(config, scan, terms=content.terms, misconduct=content.misconduct)
-    false_alarms = 0
+
+    def detector() -> WatchDetector:
+        return WatchDetector(config, scan, terms=content.terms, misconduct=content.misconduct)
+
+    anyway: set[datetime] = set()  # buckets the ordinary traffic alone alerts in
+    if s.onset is not None:
+        without = [sig for sig, m in zip(read, s.mentions, strict=True) if not m.storm]
+        quiet = detector()
+        anyway = {b.start for b in bucketize(without, bucket, until=s.end) if quiet.update(b).alert}
+    watching = detector()
+    false_alarms = coincident = 0
     delay: float | None = None
     level = ""
     for b in bucketize(read, bucket, until=s.end):
-        d = detector.update(b)
+        d = watching.update(b)
         if not d.alert:
             continue
         bucket_end = b.start + bucket
         if s.onset is None or bucket_end <= s.onset:
             false_alarms += 1
+        elif delay is None and b.start in anyway:
+            coincident += 1
         elif delay is None:
             delay = max(0.0, (bucket_end - s.onset).total_seconds() / 60.0)
             level = d.level.label
     ordinary = ((s.onset or s.end) - s.start).total_seconds() / 86400.0
-    return RunResult(seed, delay, false_alarms, ordinary, level)
+    return RunResult(seed, delay, false_alarms, ordinary, level, coincident)
 
 
 def evaluate(
