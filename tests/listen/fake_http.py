@@ -38,9 +38,9 @@ Handler = Callable[[Req], Resp]
 
 
 class FakeHttp:
-    """Serves ``handler`` on http://127.0.0.1:<free port>."""
+    """Serves ``handler`` on http://127.0.0.1:<port> (a free one by default)."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, port: int = 0) -> None:
         self.requests: list[Req] = []
         self.stopping = threading.Event()
         outer = self
@@ -90,7 +90,7 @@ class FakeHttp:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _H)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _H)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from firewarden.listen.leases import DEFAULT_LEASE_TTL
 from firewarden.listen.nats_queue import DEFAULT_URL, Topology
 from firewarden.listen.pipeline import Envelope, Pipeline, Stats
 from firewarden.listen.reload import FileWatchSync, WatchChanges, WatchReloader
-from firewarden.listen.sources.base import Source
+from firewarden.listen.runner import SourceStatus, failure_line
+from firewarden.listen.sources.base import Source, SourceError
 from firewarden.listen.watch_service import WatchRecord, sync_file_watches
 from firewarden.listen.watches import Watch
 from firewarden.store.cli import open_engine
@@ -301,7 +303,19 @@ def run_command(
         click.echo(f"listening to {', '.join(s.name for s in sources)} for "
                    f"{', '.join(r.name for r in records)}; Ctrl-C stops")  # fmt: skip
         stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        asked = threading.Event()  # a stop that was asked for (Ctrl-C, SIGTERM)
+
+        def ask_stop(*_: object) -> None:
+            asked.set()
+            stop.set()
+
+        signal.signal(signal.SIGTERM, ask_stop)
+        failed: list[str] = []
+
+        def on_error(name: str, exc: BaseException) -> None:
+            failed.append(name)
+            click.echo(f"error: {failure_line(name, exc)}", err=True)
+
         started = time.perf_counter()
         try:
             if queue:
@@ -317,6 +331,7 @@ def run_command(
                     Topology(
                         stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait
                     ),
+                    on_error,
                 )
             else:
                 from firewarden.listen.runner import run
@@ -326,13 +341,14 @@ def run_command(
                     _pipeline(engine, records),
                     sources,
                     stop=stop,
-                    on_error=lambda name, exc: click.echo(f"error: {name}: {exc}", err=True),
+                    on_error=on_error,
                     reloader=reloader,
                     build_sources=lambda watches: build_sources(config, watches, only),
                     on_reload=print_reload,
+                    on_status=print_source_status,
                 )
         except KeyboardInterrupt:
-            stop.set()
+            ask_stop()
             stats = Stats()
         if queue:
             click.echo(
@@ -341,6 +357,20 @@ def run_command(
             )
         else:
             click.echo(_summary(stats, time.perf_counter() - started))
+        if not asked.is_set():
+            # It should run until stopped: ending by itself is a failure, so that a
+            # supervisor (systemd, a container's restart policy) restarts it or alerts.
+            stopped = f" ({', '.join(failed)} stopped on the errors above)" if failed else ""
+            raise SourceError(
+                f"listening ended by itself: no source is left running{stopped}",
+                hint="correct what the errors above say (a feed address, a token in "
+                "firewarden.toml), then start firewarden listen run again",
+            )
+
+
+def print_source_status(status: SourceStatus) -> None:
+    """A source started failing (it is retried) or is back, on standard error."""
+    click.echo(f"{'warning: ' if status.error else ''}{status.line()}", err=True)
 
 
 def _run_distributed(
@@ -353,6 +383,7 @@ def _run_distributed(
     reloader: WatchReloader,
     build_sources: Callable[[Sequence[Watch]], Sequence[Source]],
     topo: Topology,
+    on_error: Callable[[str, BaseException], None],
 ) -> Stats:
     """Start the worker processes, then publish the sources' mentions until stopped."""
     from firewarden.cli import current_config
@@ -379,7 +410,7 @@ def _run_distributed(
     procs = [subprocess.Popen(work) for _ in range(workers)]
     try:
         return asyncio.run(
-            _publish(engine, records, sources, url, stop, reloader, build_sources, topo)
+            _publish(engine, records, sources, url, stop, reloader, build_sources, topo, on_error)
         )
     finally:
         for p in procs:
@@ -397,6 +428,7 @@ async def _publish(
     reloader: WatchReloader,
     build_sources: Callable[[Sequence[Watch]], Sequence[Source]],
     topo: Topology,
+    on_error: Callable[[str, BaseException], None],
 ) -> Stats:
     """Publish the sources' mentions until stopped, taking watch edits as they come: the
     publisher matches with the new watches, and the sources whose filters changed are
@@ -426,7 +458,7 @@ async def _publish(
         )
         key = filter_key([r.watch for r in records])
         q = InProcessQueue()
-        threads = start_sources(engine, sources, q, stop)
+        threads = start_sources(engine, sources, q, stop, on_status=print_source_status)
         loop = asyncio.get_running_loop()
 
         async def publish(batch: list[Envelope]) -> None:
@@ -465,7 +497,13 @@ async def _publish(
                         click.echo(f"error: sources not rebuilt: {exc}", err=True)
                     else:
                         threads = await asyncio.to_thread(
-                            replace_sources, engine, threads, new_sources, q, stop, drain
+                            functools.partial(replace_sources, on_status=print_source_status),
+                            engine,
+                            threads,
+                            new_sources,
+                            q,
+                            stop,
+                            drain,
                         )
                         key = filter_key(watches)
                         restarted = [src.name for src in new_sources]
@@ -474,7 +512,7 @@ async def _publish(
             for t in threads:
                 if t.error is not None and not t.reported:
                     t.reported = True
-                    click.echo(f"error: {t.source.name}: {t.error}", err=True)
+                    on_error(t.source.name, t.error)
     finally:
         stop.set()
         for t in threads:

@@ -25,6 +25,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from firewarden.config import Config
 from firewarden.errors import ConfigError
@@ -32,6 +33,9 @@ from firewarden.listen.sources.base import Source, watch_filter
 from firewarden.listen.watches import Watch, watches_from_config
 
 SOURCE_NAMES = ("bluesky", "mastodon", "x", "rss")
+#: Seconds between two polls of a feed, by default and at the least.
+RSS_INTERVAL = 300
+MIN_POLL = 1.0
 
 
 def listen_section(config: Config) -> Mapping[str, Any]:
@@ -105,18 +109,33 @@ def build_sources(
             continue
         s = raw[kind]
         where = f"[listen.sources.{kind}]"
+        if not isinstance(s, Mapping):
+            raise ConfigError(
+                "must be a table of settings",
+                where=where,
+                hint=f"write it as {where} on its own line",
+            )
         if kind == "bluesky":
             from firewarden.listen.sources.bluesky_jetstream import DEFAULT_URL, JetstreamSource
 
-            out.append(JetstreamSource(str(s.get("url") or DEFAULT_URL), keep=keep))
+            url = s.get("url") or DEFAULT_URL
+            out.append(
+                JetstreamSource(
+                    web_address(url, f"{where} url", ("ws", "wss"), DEFAULT_URL), keep=keep
+                )
+            )
         elif kind == "mastodon":
             from firewarden.listen.sources.mastodon import MastodonSource
 
             if not s.get("url"):
-                raise ConfigError("missing url (the Mastodon server)", where=where)
+                raise ConfigError(
+                    "missing url (the Mastodon server)",
+                    where=where,
+                    hint='url = "https://mastodon.social"',
+                )
             out.append(
                 MastodonSource(
-                    str(s["url"]),
+                    web_address(s["url"], f"{where} url", example="https://mastodon.social"),
                     secret(s.get("access_token"), where),
                     query=str(s.get("query") or " OR ".join(_terms(watches))),
                     hashtags=list(s.get("hashtags") or []),
@@ -130,23 +149,73 @@ def build_sources(
                 XSource(
                     secret(s.get("bearer_token"), where),
                     str(s.get("query") or query_for(watches)),
-                    base_url=str(s.get("base_url") or "https://api.twitter.com"),
+                    base_url=web_address(
+                        s.get("base_url") or "https://api.twitter.com",
+                        f"{where} base_url",
+                        example="https://api.twitter.com",
+                    ),
                 )
             )
         elif kind == "rss":
             from firewarden.listen.sources.rss import RssSource
 
-            feeds = s.get("feeds") or []
+            feeds = s.get("feeds")
             if not isinstance(feeds, list) or not feeds:
-                raise ConfigError("feeds must be a list of feed URLs", where=where)
-            interval = float(s.get("interval") or 300)
-            out += [RssSource(str(f), keep=keep, interval=interval) for f in feeds]
+                raise ConfigError(
+                    "feeds must be a list of feed addresses",
+                    where=f"{where} feeds",
+                    hint='feeds = ["https://news.example/rss"]',
+                )
+            urls = [web_address(f, f"{where} feeds[{i}]") for i, f in enumerate(feeds)]
+            for i, url in enumerate(urls):
+                if url in urls[:i]:
+                    raise ConfigError(
+                        f"{url} is listed twice", where=f"{where} feeds[{i}]", hint="remove one"
+                    )
+            interval = poll_seconds(s.get("interval", RSS_INTERVAL), f"{where} interval")
+            out += [RssSource(url, keep=keep, interval=interval) for url in urls]
     if only and not out:
         raise ConfigError(
             f"no configured source among: {', '.join(only)}",
             hint="add a [listen.sources.<name>] table to firewarden.toml",
         )
     return out
+
+
+def web_address(
+    value: Any,
+    where: str,
+    schemes: Sequence[str] = ("http", "https"),
+    example: str = "https://news.example/rss",
+) -> str:
+    """``value`` if it is a full web address with one of ``schemes`` (else a ConfigError
+    naming the setting)."""
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in schemes or not parts.netloc or " " in text:
+        shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+        starts = " or ".join(f"{s}://" for s in schemes)
+        raise ConfigError(
+            f"{shown} is not a web address starting with {starts}",
+            where=where,
+            hint=f'write the full address in quotes, like "{example}"',
+        )
+    return text
+
+
+def poll_seconds(value: Any, where: str) -> float:
+    """Seconds between two polls of a source: a number from ``MIN_POLL`` to a day."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not MIN_POLL <= value <= 86_400
+    ):
+        raise ConfigError(
+            f"must be a number of seconds from {MIN_POLL:g} to 86400 (a day), not {value!r}",
+            where=where,
+            hint=f"interval = {RSS_INTERVAL:g} (every 5 minutes suits most feeds)",
+        )
+    return float(value)
 
 
 def _terms(watches: Sequence[Watch]) -> list[str]:

@@ -22,7 +22,81 @@ from firewarden.listen.watches import Watch, WatchSet
 
 
 class SourceError(FirewardenError):
-    """A source cannot go on (bad credentials, a platform error); says what to do."""
+    """A source cannot go on (bad credentials, a feed that is not there); says what to do.
+
+    Not retried: a setting has to change first (see :class:`SourceUnavailable` for what
+    trying again later can mend)."""
+
+    #: Whether trying again later may work (the runner retries it with backoff).
+    transient = False
+
+
+class SourceUnavailable(SourceError):
+    """The platform cannot be reached or is in trouble for now (network down, a timeout,
+    HTTP 5xx or 429): the runner tries the source again later, resuming from its cursor."""
+
+    transient = True
+
+    def __init__(
+        self, message: str, *, where: str = "", hint: str = "", retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, where=where, hint=hint)
+        #: Seconds the server asked to wait (``Retry-After``), if it said.
+        self.retry_after = retry_after
+
+
+#: HTTP statuses that may go away by themselves (the server is busy, restarting, or asks
+#: to slow down); every 5xx is also taken as such.
+TRANSIENT_STATUS = frozenset({408, 425, 429})
+
+_PROBLEMS = (
+    # (words found in the error's text, lower-cased; what to say)
+    (("refused",), "connection refused"),
+    (("timed out", "timeout"), "no answer in time (timed out)"),
+    (("reset by peer", "connection reset", "connectionreset"), "the connection was cut"),
+    (("remotedisconnected", "connection aborted", "closed connection"), "the connection was cut"),
+    (
+        (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo",
+            "resolve",
+            "no address associated",
+            "temporary failure in name resolution",
+        ),
+        "the server's name was not found (DNS)",
+    ),
+    (("network is unreachable", "no route to host"), "the network is unreachable"),
+    (("ssl", "certificate"), "the secure connection (TLS) failed"),
+)
+
+
+def network_problem(exc: BaseException) -> str:
+    """A short plain description of a network error (``connection refused``...), from the
+    error and the errors that caused it; the technical text stays out of it."""
+    seen: list[str] = []
+    e: BaseException | None = exc
+    while e is not None and len(seen) < 10:
+        seen.append(f"{type(e).__name__} {e}".lower())
+        e = e.__cause__ or e.__context__
+    text = " ".join(seen)
+    for words, said in _PROBLEMS:
+        if any(w in text for w in words):
+            return said
+    return "the connection failed"
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from an HTTP ``Retry-After`` header in seconds (None otherwise)."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= 86_400 else None
+
+
+def is_transient_status(status: int) -> bool:
+    return status >= 500 or status in TRANSIENT_STATUS
 
 
 @runtime_checkable
@@ -40,6 +114,15 @@ class Source(Protocol):
     def close(self) -> None:
         """Stop a live stream (safe to call from another thread)."""
         ...
+
+
+@runtime_checkable
+class ReportsContact(Protocol):
+    """A source that says each time it reached its platform (a fetch answered, a stream
+    opened), so a failing source is known to be back before its next mention arrives.
+    The runner sets ``on_contact``; the source calls it when it is not None."""
+
+    on_contact: Callable[[], None] | None
 
 
 Keep = Callable[[Mention], bool]

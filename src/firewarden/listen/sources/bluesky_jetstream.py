@@ -8,6 +8,10 @@ so only those the ``keep`` filter accepts (the watches' keywords and handles) go
 is ``time_us``; on resume it is rewound a few seconds (Jetstream's advice for gapless playback;
 storage drops the repeats). Jetstream has no follower counts: they stay 0 unless a mention
 is enriched elsewhere.
+
+A dropped stream is reconnected at once (then backing off up to 30 s); a Jetstream that
+cannot be reached, or answers HTTP 5xx/429, raises :class:`SourceUnavailable` and the runner
+tries again later from the cursor.
 """
 
 from __future__ import annotations
@@ -15,12 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from firewarden.listen.mention import Mention, parse_time
-from firewarden.listen.sources.base import Keep, SourceError
+from firewarden.listen.sources.base import (
+    Keep,
+    SourceError,
+    SourceUnavailable,
+    is_transient_status,
+    network_problem,
+)
 
 DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 POST = "app.bsky.feed.post"
@@ -114,6 +124,8 @@ class JetstreamSource:
         self.name = name
         self._closed = False
         self._ws: Any = None
+        #: Called after each connection (see ``ReportsContact``).
+        self.on_contact: Callable[[], None] | None = None
 
     def close(self) -> None:
         self._closed = True
@@ -128,16 +140,51 @@ class JetstreamSource:
         return f"{self.url}?{urlencode(params)}"
 
     def stream(self, cursor: str | None) -> Iterator[tuple[Mention, str]]:
-        from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+        from websockets.exceptions import (
+            ConnectionClosed,
+            InvalidHandshake,
+            InvalidStatus,
+            InvalidURI,
+        )
         from websockets.sync.client import connect
 
         position = int(cursor) if cursor and cursor.isdigit() else None
         failures = 0
         while not self._closed:
             try:
-                with connect(self._url(position), open_timeout=10, max_size=2**22) as ws:
+                ws = connect(self._url(position), open_timeout=10, max_size=2**22)
+            except InvalidStatus as exc:
+                status = exc.response.status_code
+                if self._closed:
+                    return
+                if is_transient_status(status):
+                    raise SourceUnavailable(
+                        f"Jetstream is in trouble (HTTP {status})", where=self.url
+                    ) from exc
+                raise SourceError(
+                    f"Jetstream refused the connection (HTTP {status})",
+                    where=self.url,
+                    hint="check [listen.sources.bluesky] url (wss://…/subscribe)",
+                ) from exc
+            except (InvalidURI, InvalidHandshake) as exc:
+                raise SourceError(
+                    f"cannot connect to Jetstream: {exc}",
+                    where=self.url,
+                    hint="check [listen.sources.bluesky] url (wss://…/subscribe)",
+                ) from None
+            except (OSError, TimeoutError) as exc:
+                if self._closed:
+                    return
+                # Not reachable: the runner tries again later (and says so).
+                raise SourceUnavailable(
+                    f"cannot reach Jetstream: {network_problem(exc)}", where=self.url
+                ) from exc
+            try:
+                with ws:
                     self._ws = ws
                     failures = 0
+                    if self.on_contact is not None:
+                        self.on_contact()
                     for raw in ws:
                         event = json.loads(raw)
                         time_us = event.get("time_us")
@@ -146,16 +193,10 @@ class JetstreamSource:
                         m = parse_event(event)
                         if m is not None and (self.keep is None or self.keep(m)):
                             yield m, str(position)
-            except (InvalidURI, InvalidHandshake) as exc:
-                raise SourceError(
-                    f"cannot connect to Jetstream: {exc}",
-                    where=self.url,
-                    hint="check [listen.sources.bluesky] url (wss://…/subscribe)",
-                ) from None
             except (ConnectionClosed, OSError, json.JSONDecodeError):
                 if self._closed:
                     return
-                failures += 1
+                failures += 1  # a dropped stream: connect again at once, then backing off
             finally:
                 self._ws = None
             if not self.reconnect or self._closed:

@@ -11,14 +11,21 @@ turned into the replied-to account's handle through the status's mention list.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from firewarden.listen.mention import Mention, parse_time
-from firewarden.listen.sources.base import Bridge, Keep, SourceError
+from firewarden.listen.sources.base import (
+    Bridge,
+    Keep,
+    SourceError,
+    SourceUnavailable,
+    network_problem,
+)
 
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -82,6 +89,42 @@ def parse_status(status: Any) -> Mention | None:
     )
 
 
+def _failure(exc: Exception, what: str, where: str, hint: str) -> SourceError:
+    """A Mastodon.py error as a source error: network trouble, 5xx and rate limits are
+    retried later; the rest (a refused token, a wrong address) needs a setting changed."""
+    from mastodon import (
+        MastodonNetworkError,
+        MastodonNotFoundError,
+        MastodonRatelimitError,
+        MastodonServerError,
+        MastodonUnauthorizedError,
+    )
+
+    if isinstance(exc, MastodonNetworkError):
+        return SourceUnavailable(
+            f"{what}: cannot reach the server: {network_problem(exc)}", where=where
+        )
+    if isinstance(exc, MastodonServerError):
+        return SourceUnavailable(f"{what}: the server is in trouble", where=where)
+    if isinstance(exc, MastodonRatelimitError):
+        return SourceUnavailable(f"{what}: the server asks to slow down", where=where)
+    if isinstance(exc, MastodonUnauthorizedError):
+        return SourceError(
+            f"{what}: the server refused the access token",
+            where=where,
+            hint="check [listen.sources.mastodon] access_token (create one under "
+            "Preferences > Development on the server)",
+        )
+    if isinstance(exc, MastodonNotFoundError):
+        return SourceError(
+            f"{what}: the server has no such page",
+            where=where,
+            hint="check [listen.sources.mastodon] url (the server's address, like "
+            "https://mastodon.social)",
+        )
+    return SourceError(f"{what}: {exc}", where=where, hint=hint)
+
+
 def _newer(a: str | None, b: str) -> bool:
     if not a:
         return True
@@ -116,6 +159,8 @@ class MastodonSource:
         self.name = name or f"mastodon:{self.base_url.split('://')[-1]}"
         self._bridge: Bridge | None = None
         self._handles: list[Any] = []
+        #: Called when a search answers or the stream opens (see ``ReportsContact``).
+        self.on_contact: Callable[[], None] | None = None
 
     def _client(self) -> Any:
         from mastodon import Mastodon
@@ -128,10 +173,18 @@ class MastodonSource:
         )
 
     def close(self) -> None:
-        for h in self._handles:
-            h.close()
+        self._close_handles()
         if self._bridge is not None:
             self._bridge.close()
+
+    def _close_handles(self) -> None:
+        for h in list(self._handles):
+            with contextlib.suppress(Exception):
+                h.close()
+
+    def _contact(self) -> None:
+        if self.on_contact is not None:
+            self.on_contact()
 
     def _kept(self, m: Mention | None) -> bool:
         return m is not None and (self.keep is None or self.keep(m))
@@ -146,11 +199,13 @@ class MastodonSource:
             try:
                 result = api.search_v2(self.query, result_type="statuses", min_id=min_id, limit=40)
             except MastodonError as exc:
-                raise SourceError(
-                    f"Mastodon search failed: {exc}",
-                    where=self.base_url,
-                    hint="check the access token; full-text search needs Mastodon 4.2+",
+                raise _failure(
+                    exc,
+                    "Mastodon search failed",
+                    self.base_url,
+                    "check the access token; full-text search needs Mastodon 4.2+",
                 ) from None
+            self._contact()
             page = [m for m in map(parse_status, _get(result, "statuses") or []) if m is not None]
             page = [m for m in page if _newer(min_id, m.id)]
             if not page:
@@ -179,8 +234,15 @@ class MastodonSource:
                 bridge.put(status)
 
             def on_abort(self, err: Exception) -> None:
-                bridge.fail(SourceError(f"the Mastodon stream stopped: {err}"))
+                # Reconnected by the runner (with a search for what was missed meanwhile).
+                bridge.fail(
+                    SourceUnavailable(
+                        f"the Mastodon stream was cut: {network_problem(err)}", where=base
+                    )
+                )
 
+        base = self.base_url
+        self._handles = []
         try:
             if self.hashtags:
                 for tag in self.hashtags:
@@ -192,14 +254,20 @@ class MastodonSource:
                     api.stream_public(_Listener(), run_async=True, reconnect_async=True)
                 )
         except MastodonError as exc:
-            raise SourceError(
-                f"cannot open the Mastodon stream: {exc}",
-                where=self.base_url,
-                hint="check the server URL and the access token",
+            self._close_handles()
+            raise _failure(
+                exc,
+                "cannot open the Mastodon stream",
+                self.base_url,
+                "check the server URL and the access token",
             ) from None
-        for status in bridge:
-            live = parse_status(status)
-            if live is not None and self._kept(live):
-                if _newer(newest, live.id):
-                    newest = live.id
-                yield live, newest or live.id
+        self._contact()
+        try:
+            for status in bridge:
+                live = parse_status(status)
+                if live is not None and self._kept(live):
+                    if _newer(newest, live.id):
+                        newest = live.id
+                    yield live, newest or live.id
+        finally:
+            self._close_handles()  # no reconnecting behind the runner's back

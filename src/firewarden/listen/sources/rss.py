@@ -6,6 +6,10 @@ handle. The feed is fetched with ``If-None-Match``/``If-Modified-Since`` and pol
 ``interval`` seconds when live (an entry dated after the fetch takes the fetch time). The
 cursor is the newest entry time seen; a restart yields
 entries at or after it again (storage drops the repeats), never older ones.
+
+A feed that cannot be reached or whose site answers HTTP 5xx/429 raises
+:class:`SourceUnavailable` (the runner tries it again later); one that is not there
+(401/403/404/410) or is not a feed raises :class:`SourceError`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ from dataclasses import replace
 from typing import Any
 
 from firewarden.listen.mention import Mention, parse_time
-from firewarden.listen.sources.base import Keep, SourceError
+from firewarden.listen.sources.base import (
+    Keep,
+    SourceError,
+    SourceUnavailable,
+    is_transient_status,
+    network_problem,
+    retry_after,
+)
 from firewarden.listen.sources.mastodon import html_text
 
 #: How far after the fetch an entry's own date may lie (clock skew); later, the fetch time
@@ -84,9 +95,15 @@ class RssSource:
         self._etag: str | None = None
         self._modified: str | None = None
         self._clock = clock
+        #: Called after each answered fetch (see ``ReportsContact``).
+        self.on_contact: Callable[[], None] | None = None
 
     def close(self) -> None:
         self._closed.set()
+
+    def _contact(self) -> None:
+        if self.on_contact is not None:
+            self.on_contact()
 
     def fetch(self) -> list[Mention]:
         """The feed's entries now (empty when unchanged since the last fetch)."""
@@ -101,22 +118,51 @@ class RssSource:
         try:
             reply = requests.get(self.url, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise SourceError(f"cannot fetch the feed: {exc}", where=self.url) from None
-        if reply.status_code == 304:
+            raise SourceUnavailable(
+                f"cannot reach the feed: {network_problem(exc)}", where=self.url
+            ) from exc
+        status = reply.status_code
+        if status == 304:
+            self._contact()
             return []
-        if reply.status_code >= 400:
+        if is_transient_status(status):
+            busy = "asks to slow down" if status == 429 else "has a problem"
+            raise SourceUnavailable(
+                f"the feed's site {busy} (HTTP {status})",
+                where=self.url,
+                retry_after=retry_after(reply.headers.get("Retry-After")),
+            )
+        if status in (401, 403):
             raise SourceError(
-                f"the feed answered HTTP {reply.status_code}",
+                f"the feed refuses access (HTTP {status})",
+                where=self.url,
+                hint="the site needs a login or blocks this server: open the address in a "
+                "browser, and remove it from [listen.sources.rss] feeds or ask the site",
+            )
+        if status in (404, 410):
+            raise SourceError(
+                f"there is no feed at this address (HTTP {status})",
+                where=self.url,
+                hint="open the address in a browser and correct it in "
+                "[listen.sources.rss] feeds (the site may have moved its feed)",
+            )
+        if status >= 400:
+            raise SourceError(
+                f"the feed answered HTTP {status}",
                 where=self.url,
                 hint="check the feed URL in [listen.sources.rss] feeds",
             )
+        parsed = feedparser.parse(reply.content)
+        if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+            raise SourceError(
+                "this address is not an RSS or Atom feed",
+                where=self.url,
+                hint="open it in a browser: a feed shows as XML (<rss> or <feed>); the site's "
+                "feed address is often linked as RSS; correct [listen.sources.rss] feeds",
+            ) from parsed.get("bozo_exception")
         self._etag = reply.headers.get("ETag")
         self._modified = reply.headers.get("Last-Modified")
-        parsed = feedparser.parse(reply.content)
-        if parsed.bozo and not parsed.entries:
-            raise SourceError(
-                f"not an RSS or Atom feed ({parsed.get('bozo_exception')})", where=self.url
-            )
+        self._contact()
         found = [m for m in (parse_entry(e, self.url) for e in parsed.entries) if m is not None]
         # An entry dated after the fetch (a feed that writes local time as GMT, a scheduled
         # post) would carry the cursor ahead, so the next real entries would be skipped, and

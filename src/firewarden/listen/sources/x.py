@@ -23,7 +23,12 @@ import requests
 import tweepy
 
 from firewarden.listen.mention import Mention, parse_time
-from firewarden.listen.sources.base import Bridge, SourceError
+from firewarden.listen.sources.base import (
+    Bridge,
+    SourceError,
+    SourceUnavailable,
+    network_problem,
+)
 from firewarden.listen.watches import Watch
 from firewarden.publish.x import TWEEPY_HOST, _RebasedSession
 
@@ -110,15 +115,26 @@ def parse_tweet(tweet: dict[str, Any], includes: dict[str, Any] | None) -> Menti
 
 
 def _failure(exc: Exception, where: str) -> SourceError:
+    """A tweepy or network error as a source error: network trouble, 5xx and rate limits
+    are retried later; a refused token or request needs a setting changed."""
     if isinstance(exc, tweepy.Unauthorized | tweepy.Forbidden):
         return SourceError(
-            f"X refused the request ({exc})",
+            "X refused the request (the bearer token or the app's plan)",
             where=where,
-            hint="check the bearer token and that the app's plan includes this endpoint",
+            hint="check [listen.sources.x] bearer_token and that the app's plan includes "
+            "this endpoint",
         )
     if isinstance(exc, tweepy.TooManyRequests):
-        return SourceError("X rate limit reached", where=where, hint="try again later")
-    return SourceError(f"X request failed: {exc}", where=where)
+        return SourceUnavailable("X's rate limit is reached", where=where)
+    if isinstance(exc, tweepy.TwitterServerError):
+        return SourceUnavailable("X is in trouble (a server error)", where=where)
+    if isinstance(exc, requests.RequestException):
+        return SourceUnavailable(f"cannot reach X: {network_problem(exc)}", where=where)
+    return SourceError(
+        f"X did not accept the request: {exc}",
+        where=where,
+        hint="check [listen.sources.x] query (X's search syntax)",
+    )
 
 
 class XSource:
@@ -148,10 +164,10 @@ class XSource:
         self._bridge: Bridge | None = None
 
     def close(self) -> None:
+        if self._bridge is not None:
+            self._bridge.close()  # first: the disconnect that follows is not a failure
         if self._stream is not None:
             self._stream.disconnect()
-        if self._bridge is not None:
-            self._bridge.close()
 
     def search(self, cursor: str | None) -> list[Mention]:
         """Tweets newer than ``cursor`` (all pages), oldest first."""
@@ -206,14 +222,19 @@ class XSource:
             user_fields=USER_FIELDS,
             media_fields=MEDIA_FIELDS,
         )
-        for data in bridge:
-            tweet = data.get("data")
-            if not isinstance(tweet, dict):
-                continue
-            m = parse_tweet(tweet, data.get("includes"))
-            if not newest or int(m.id) > int(newest):
-                newest = m.id
-            yield m, newest
+        try:
+            for data in bridge:
+                tweet = data.get("data")
+                if not isinstance(tweet, dict):
+                    continue
+                m = parse_tweet(tweet, data.get("includes"))
+                if not newest or int(m.id) > int(newest):
+                    newest = m.id
+                yield m, newest
+        finally:
+            bridge.close()
+            if client.running:
+                client.disconnect()
 
 
 class _Streaming(tweepy.StreamingClient):  # type: ignore[misc]
@@ -238,4 +259,7 @@ class _Streaming(tweepy.StreamingClient):  # type: ignore[misc]
             self.disconnect()
 
     def on_disconnect(self) -> None:
-        self._bridge.end()
+        if self._bridge.closed.is_set():
+            self._bridge.end()
+        else:  # tweepy gave up reconnecting: the runner tries again later
+            self._bridge.fail(SourceUnavailable("the X filtered stream was cut", where="X"))
