@@ -36,6 +36,17 @@ def detect_group() -> None:
     """Early warning: run the online firestorm detector over series."""
 
 
+def _in_a_folder(path: Path | None) -> Path | None:
+    """An output path whose folder exists (else a usage error that says so, not a traceback)."""
+    if path is not None and not path.parent.is_dir():
+        raise click.BadParameter(
+            f"the folder {str(path.parent)!r} does not exist: create it first, or write "
+            "somewhere else",
+            param_hint="--out",
+        )
+    return path
+
+
 @detect_group.command("series")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -43,6 +54,7 @@ def detect_group() -> None:
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=lambda _ctx, _param, value: _in_a_folder(value),
     help="Write the result here (default: standard output).",
 )
 @click.option(
@@ -116,6 +128,7 @@ def simulate_group() -> None:
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=lambda _ctx, _param, value: _in_a_folder(value),
     help="Write here (default: standard output).",
 )
 @click.option(
