@@ -12,6 +12,8 @@ from click.testing import CliRunner, Result
 
 from firewarden.cli import cli
 
+SIGNING = "a-signing-secret-of-32-characters"
+
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
@@ -162,6 +164,7 @@ def test_removing_a_watch_of_the_configuration_file_says_it_comes_back(
 def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from firewarden.publish import signing
     from firewarden.publish.local_server import LocalHttpServer, Reply, Request
 
     from .helpers import storm_mentions
@@ -173,9 +176,20 @@ def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
     path.write_text("\n".join(json.dumps(m.to_dict()) for m in storm_mentions()), "utf-8")
     with LocalHttpServer(accept) as server:
         config = tmp_path / "fw.toml"
-        config.write_text(f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "s" }}\n')
+        # The signing secret is read from the environment, not written in the file.
+        config.write_text(
+            f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "env:FW_TEST_SIGNING" }}\n'
+        )
         monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+        monkeypatch.delenv("FW_TEST_SIGNING", raising=False)
+        # Commands that send no alert do not need the variable; the listener refuses to start.
         ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+        unset = runner.invoke(cli, ["listen", "import", str(path)])
+        assert unset.exit_code != 0
+        assert "[alerts.webhook]: the environment variable FW_TEST_SIGNING is not set" in (
+            unset.output
+        )
+        monkeypatch.setenv("FW_TEST_SIGNING", SIGNING)
         out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
         # The mentions are from January 2026: every alert is about an old bucket.
         assert server.requests == []
@@ -190,6 +204,10 @@ def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
         assert server.requests and "not sent" not in out
         alerts = int(out.split(" alert(s)")[0].rsplit(", ", 1)[1])
         assert len(server.requests) == alerts
+        sent = server.requests[0]
+        assert signing.verify(SIGNING, sent.headers["x-firewarden-timestamp"],
+                              sent.headers["x-firewarden-signature"], sent.body,
+                              now=int(sent.headers["x-firewarden-timestamp"]))  # fmt: skip
 
 
 def test_which_imported_alerts_are_sent() -> None:
