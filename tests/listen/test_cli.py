@@ -327,3 +327,32 @@ def test_a_failed_alert_delivery_is_said(
         out = ok(runner.invoke(cli, ["listen", "import", str(path), "--notify", "all"]))
     assert server.requests and "not delivered to webhook" in out
     assert "alert delivery(ies) failed" in out
+
+
+def test_a_worker_sends_its_alerts_to_the_configured_channels(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `listen work` (and so `listen run --workers`) builds its pipelines with the same alert
+    # channels as a single process; before, its alerts were recorded but sent nowhere.
+    from firewarden.listen import nats_worker
+    from firewarden.listen.pipeline import Stats
+
+    config = tmp_path / "fw.toml"
+    config.write_text(
+        '[alerts]\nwebhook = { url = "http://127.0.0.1:9/hook", secret = "0123456789abcdef" }\n'
+    )
+    monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+    seen: dict[str, object] = {}
+
+    async def fake_work(
+        *_args: object, pipeline_options: dict[str, object], **_kw: object
+    ) -> Stats:
+        seen.update(pipeline_options)
+        return Stats()
+
+    monkeypatch.setattr(nats_worker, "work", fake_work)
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    out = ok(runner.invoke(cli, ["listen", "work", "--queue", "nats://127.0.0.1:4222"]))
+    assert "worker: 0 counted" in out
+    escalation = seen["escalation"]
+    assert escalation is not None and "webhook" in escalation.notifiers  # type: ignore[attr-defined]

@@ -81,11 +81,9 @@ def _watches(engine: Engine, reloader: WatchReloader | None = None) -> list[Watc
     return records
 
 
-def _pipeline(
-    engine: Engine,
-    records: Sequence[WatchRecord],
-    hold_back: Callable[[dt.datetime], str] | None = None,
-) -> Pipeline:
+def pipeline_options() -> dict[str, Any]:
+    """What every pipeline of this installation is built with (``listen import``, ``run`` and
+    ``work`` alike): the bucket width, the web app's address, the alert channels."""
     from firewarden.cli import current_config
     from firewarden.listen.settings import base_url, bucket_width
 
@@ -93,15 +91,20 @@ def _pipeline(
     escalation: Escalation | None = escalation_from_config(config.sections.get("alerts", {}))
     if escalation is not None and not escalation.notifiers:
         escalation = None
-    return Pipeline(
-        engine,
-        records,
-        width=bucket_width(config),
-        base_url=base_url(config),
-        escalation=escalation,
-        on_alert=print_alert,
-        hold_back=hold_back,
-    )
+    return {
+        "width": bucket_width(config),
+        "base_url": base_url(config),
+        "escalation": escalation,
+        "on_alert": print_alert,
+    }
+
+
+def _pipeline(
+    engine: Engine,
+    records: Sequence[WatchRecord],
+    hold_back: Callable[[dt.datetime], str] | None = None,
+) -> Pipeline:
+    return Pipeline(engine, records, hold_back=hold_back, **pipeline_options())
 
 
 #: ``listen import`` sends the notifications of alerts whose bucket ended this recently only.
@@ -561,7 +564,7 @@ def work_command(
     new worker gets its share, a dead worker's partitions go to the others."""
     from firewarden.cli import current_config
     from firewarden.listen.nats_worker import work
-    from firewarden.listen.settings import base_url, bucket_width, reload_seconds
+    from firewarden.listen.settings import reload_seconds
 
     config = current_config()
     topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
@@ -570,11 +573,8 @@ def work_command(
         # the company's file in sync with the database; the worker reads the database).
         reloader = WatchReloader(engine, interval=reload_seconds(config))
         records = _watches(engine, reloader)
-        options = {
-            "width": bucket_width(config),
-            "base_url": base_url(config),
-            "on_alert": print_alert,
-        }
+        # The alert channels too: a worker's alerts reach the team like a single process's.
+        options = pipeline_options()
 
         async def main() -> Stats:
             stop = asyncio.Event()
