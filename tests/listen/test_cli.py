@@ -239,7 +239,7 @@ def test_watch_remove_finds_a_name_of_digits_and_suggests_the_exact_spelling(
     # A number that names no watch is read as an id.
     missing = runner.invoke(cli, ["watch", "remove", "999"])
     assert missing.exit_code == 2 and "no watch with id 999" in missing.output
-    assert "removed watch 1" in ok(runner.invoke(cli, ["watch", "remove", "1"]))  # Acme's id
+    assert "removed watch Acme" in ok(runner.invoke(cli, ["watch", "remove", "1"]))  # its id
     assert "Acme" not in ok(runner.invoke(cli, ["watch", "list"]))
 
 
@@ -356,3 +356,13 @@ def test_a_worker_sends_its_alerts_to_the_configured_channels(
     assert "worker: 0 counted" in out
     escalation = seen["escalation"]
     assert escalation is not None and "webhook" in escalation.notifiers  # type: ignore[attr-defined]
+
+
+def test_watch_names_differing_in_case_are_one_name(runner: CliRunner) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    again = runner.invoke(cli, ["watch", "add", "acme", "--keyword", "Acme Coffee"])
+    assert again.exit_code == 2 and "a watch named 'Acme' already exists" in again.output
+    ok(runner.invoke(cli, ["watch", "add", "Other", "--keyword", "Other"]))
+    listed = ok(runner.invoke(cli, ["watch", "list"]))
+    other_id = next(line.split()[0] for line in listed.splitlines() if "Other" in line)
+    assert "removed watch Other" in ok(runner.invoke(cli, ["watch", "remove", other_id]))
