@@ -114,8 +114,10 @@ def simulate_group() -> None:
 
 
 @simulate_group.command("firestorm")
-@click.option("--days", type=click.IntRange(1, 365), default=_SIM.days, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--days", type=click.IntRange(1, 365), default=_SIM.days, show_default=True,
+              help="How many days of mentions to generate.")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed gives the same stream (for drills and tests).")  # fmt: skip
 @click.option(
     "--rate",
     type=click.FloatRange(0.1, 100_000),
@@ -132,8 +134,9 @@ def simulate_group() -> None:
     help="Write here (default: standard output).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
-)
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+    help="csv: one row per mention; jsonl: one mention per line, as `listen import` reads it.",
+)  # fmt: skip
 @click.option(
     "--counts",
     "bucket_minutes",
@@ -242,7 +245,8 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
 
 
 @simulate_group.command("evaluate")
-@click.option("--runs", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--runs", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="How many simulated streams (each with one firestorm).")  # fmt: skip
 @click.option(
     "--seed-start",
     type=click.IntRange(0, None),
@@ -250,10 +254,12 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     show_default=True,
     help="First seed (runs use seeds N..N+runs-1); keep tuning and reporting seeds apart.",
 )
-@click.option("--days", type=click.IntRange(2, 365), default=_SIM.days, show_default=True)
+@click.option("--days", type=click.IntRange(2, 365), default=_SIM.days, show_default=True,
+              help="Days per stream; the storm breaks in the last third.")  # fmt: skip
 @click.option(
-    "--rate", type=click.FloatRange(0.1, 100_000), default=_SIM.base_rate, show_default=True
-)
+    "--rate", type=click.FloatRange(0.1, 100_000), default=_SIM.base_rate, show_default=True,
+    help="Ordinary mentions per hour (daily mean).",
+)  # fmt: skip
 @click.option(
     "--branching",
     type=click.FloatRange(0.0, 0.95),
@@ -306,7 +312,8 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     "pipeline's sentiment and offensive-language models read in the text (slower; includes "
     "the models' mistakes).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for scripts.")  # fmt: skip
 def evaluate_command(
     runs: int,
     seed_start: int,

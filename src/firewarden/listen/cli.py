@@ -533,7 +533,8 @@ async def _publish(
 
 
 @listen_group.command("work")
-@click.option("--queue", default=DEFAULT_URL, show_default=True)
+@click.option("--queue", default=DEFAULT_URL, show_default=True,
+              help="The NATS server `listen run --queue` publishes to.")  # fmt: skip
 @click.option(
     "--lease-ttl",
     type=click.FloatRange(min=1.0),
