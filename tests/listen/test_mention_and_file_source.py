@@ -248,3 +248,27 @@ def test_language_tags_are_read_as_the_watches_write_them(written: object, code:
 def test_a_language_that_is_no_code_is_refused() -> None:
     with pytest.raises(InputError, match="'Klingonese' is not a language code"):
         Mention.from_dict({"text": "x", "created_at": "2026-01-05", "language": "Klingonese"})
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("id;text;created_at", "separate the columns with commas"),
+        ("1,Acme is great,2026-01-05T10:00:00Z", "the first line names the columns"),
+    ],
+)
+def test_a_csv_header_without_a_text_column_is_named(
+    tmp_path: Path, header: str, hint: str
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(f"{header}\n2,Acme again,2026-01-05T10:01:00Z\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the header \\(line 1\\) has no 'text' column") as caught:
+        list(FileSource(path).stream(None))
+    assert caught.value.where.endswith("m.csv:1") and hint in caught.value.hint
+
+
+def test_csv_column_names_in_any_case(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("ID,Text,Created_At\n1,Acme,2026-01-05T10:00:00Z\n", encoding="utf-8")
+    [(m, _)] = list(FileSource(path).stream(None))
+    assert (m.id, m.text) == ("1", "Acme")

@@ -194,7 +194,20 @@ class FileSource:
             header = next(reader, None)
             if header is None:
                 return
-            names = [h.strip() for h in header]
+            # Column names in any case (Excel exports write Text, Created_At).
+            names = [h.strip().lower() for h in header]
+            if any(c.strip() for c in header) and "text" not in names:
+                found = ", ".join(repr(h.strip()) for h in header if h.strip())
+                one = len(header) == 1 and (";" in header[0] or "\t" in header[0])
+                raise InputError(
+                    f"the header (line 1) has no 'text' column; it has {found}",
+                    where=f"{self.path}:1",
+                    hint="separate the columns with commas (this file seems to use another "
+                    "separator)"
+                    if one
+                    else "the first line names the columns: text, created_at and optionally id, "
+                    "platform, author_handle, followers, language, …",
+                )
             for row in reader:
                 n = reader.line_num  # the row's last line (a quoted field may span several)
                 self.lines = n
