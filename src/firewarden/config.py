@@ -6,11 +6,16 @@ Environment variables override the file for deployment settings:
 
 - ``FIREWARDEN_DATABASE_URL``: the database (default ``sqlite:///firewarden.db``)
 - ``FIREWARDEN_SECRET_KEY``: the key that encrypts account credentials at rest
+
+Secret settings (source tokens, alert webhook addresses, the SMTP password, the alert webhook's
+signing secret) may be written ``"env:NAME"`` to read the environment variable NAME instead
+(:func:`env_reference`, :func:`from_environment`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +25,9 @@ from typing import Any
 from firewarden.errors import ConfigError
 
 CONFIG_FILE = "firewarden.toml"
+#: ``"env:NAME"`` in a secret setting reads the environment variable NAME.
+ENV_PREFIX = "env:"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _SECTIONS: dict[str, frozenset[str]] = {
     "guidelines": frozenset({"packs"}),
@@ -97,7 +105,7 @@ def load_config(explicit: Path | None = None) -> Config:
         raise ConfigError(str(exc), where=f"{path}: check.fail_on") from None
     events_file = check.get("events_file")
     db_url = os.environ.get("FIREWARDEN_DATABASE_URL") or data.get("database", {}).get("url")
-    return Config(
+    config = Config(
         path=path,
         guideline_packs=tuple(_resolve(base, p) for p in packs),
         fail_on=fail_on,
@@ -108,6 +116,67 @@ def load_config(explicit: Path | None = None) -> Config:
         web_port=_int(web.get("port", 8000), f"{path}: web.port"),
         sections={k: v for k, v in data.items() if isinstance(v, dict)},
     )
+    if "base_url" in web:
+        check_base_url(web["base_url"], f"{path}: [web] base_url")
+    if "alerts" in data:
+        # Every alert setting is checked now, not when the first alert fails to go out;
+        # "env:NAME" values are read when the listener starts (their variable may be set
+        # only where it runs).
+        from firewarden.notify.registry import check_alerts
+
+        try:
+            check_alerts(data["alerts"])
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where=f"{path}: {exc.where}", hint=exc.hint) from None
+    return config
+
+
+def check_base_url(value: Any, where: str) -> str:
+    """``[web] base_url``, the address alerts link to: a whole http:// or https:// address
+    (empty: not set)."""
+    text = value.strip() if isinstance(value, str) else value
+    if text == "":
+        return ""
+    if (
+        not isinstance(text, str)
+        or not re.match(r"https?://[^/\s]", text, re.IGNORECASE)
+        or re.search(r"\s", text)
+    ):
+        bare = str(text).split("://")[-1].strip() or "firewarden.example.com"
+        raise ConfigError(
+            f"base_url must be a web address starting with https:// or http://, not {text!r}",
+            where=where,
+            hint=f'alerts link to it; write the whole address, e.g. base_url = "https://{bare}"',
+        )
+    return text
+
+
+def env_reference(value: Any, where: str, setting: str) -> str | None:
+    """NAME when ``value`` is ``"env:NAME"`` (the name checked), else None."""
+    if not isinstance(value, str) or not value.startswith(ENV_PREFIX):
+        return None
+    name = value[len(ENV_PREFIX) :].strip()
+    if not _ENV_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{setting} = {value!r} does not name an environment variable",
+            where=where,
+            hint=f'write {setting} = "env:NAME", NAME being the variable, e.g. "env:SMTP_PASSWORD"',
+        )
+    return name
+
+
+def from_environment(name: str, where: str, setting: str) -> str:
+    """The environment variable ``name`` that ``setting`` refers to; ConfigError naming the
+    variable (never a value) when it is not set or empty."""
+    found = os.environ.get(name, "")
+    if not found.strip():
+        raise ConfigError(
+            f"the environment variable {name} is not set (or is empty)",
+            where=where,
+            hint=f'{setting} = "env:{name}" reads it: set {name} where firewarden runs '
+            f"(e.g. export {name}=… before starting it, or in the service's settings)",
+        )
+    return found
 
 
 def _check_keys(data: Mapping[str, Any], path: Path) -> None:

@@ -147,8 +147,14 @@ def _worker_loop(url: str, stop: threading.Event, interval: float = 5.0) -> None
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Delete the demo data and seed it again.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address the web app listens on (127.0.0.1: this machine only).",
+)
+@click.option("--port", default=8000, show_default=True, type=int,
+              help="The web app's port.")  # fmt: skip
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -112,3 +112,17 @@ def test_simulate_evaluate_with_the_models_negative_flags() -> None:
     assert figures["runs"] == 1 and figures["detected"] == 1
     res = CliRunner().invoke(cli, [*args, "--negative-from", "oracle"])
     assert res.exit_code == 2 and "--negative-from" in res.output
+
+
+def test_an_output_in_a_folder_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    series = tmp_path / "s.csv"
+    series.write_text("timestamp,value\n2026-01-01T00:00:00,1\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (
+        ["detect", "series", str(series), "--out", str(tmp_path / "nodir" / "x.csv")],
+        ["simulate", "firestorm", "--days", "1", "--out", str(tmp_path / "nodir" / "s.csv")],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2 and "does not exist: create it first" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "nodir").exists()

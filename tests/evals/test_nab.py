@@ -134,3 +134,18 @@ def test_real_corpus_tweets_scores_above_null() -> None:
     windows = load_windows(SHARED / "labels" / "combined_windows.json")
     result = evaluate_corpus(SHARED / "data", windows, product_alerts(), ["realTweets"])
     assert result.summary("standard").score > 0
+
+
+def test_the_labels_file_instead_of_the_windows_file_is_named(tmp_path: Path) -> None:
+    from firewarden.errors import InputError
+    from firewarden.evals.nab import load_windows
+
+    labels = tmp_path / "combined_labels.json"
+    labels.write_text('{"realTweets/x.csv": ["2015-03-02 13:57:53", "2015-03-04 02:12:53"]}')
+    with pytest.raises(InputError, match="single times, not windows") as caught:
+        load_windows(labels)
+    assert "combined_windows.json" in caught.value.hint
+    pairs = tmp_path / "bad.json"
+    pairs.write_text('{"realTweets/x.csv": [["2015-03-02 13:57:53"]]}')
+    with pytest.raises(InputError, match="bad window"):
+        load_windows(pairs)

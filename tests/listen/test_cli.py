@@ -12,6 +12,8 @@ from click.testing import CliRunner, Result
 
 from firewarden.cli import cli
 
+SIGNING = "a-signing-secret-of-32-characters"
+
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
@@ -162,6 +164,7 @@ def test_removing_a_watch_of_the_configuration_file_says_it_comes_back(
 def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from firewarden.publish import signing
     from firewarden.publish.local_server import LocalHttpServer, Reply, Request
 
     from .helpers import storm_mentions
@@ -173,9 +176,20 @@ def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
     path.write_text("\n".join(json.dumps(m.to_dict()) for m in storm_mentions()), "utf-8")
     with LocalHttpServer(accept) as server:
         config = tmp_path / "fw.toml"
-        config.write_text(f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "s" }}\n')
+        # The signing secret is read from the environment, not written in the file.
+        config.write_text(
+            f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "env:FW_TEST_SIGNING" }}\n'
+        )
         monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+        monkeypatch.delenv("FW_TEST_SIGNING", raising=False)
+        # Commands that send no alert do not need the variable; the listener refuses to start.
         ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+        unset = runner.invoke(cli, ["listen", "import", str(path)])
+        assert unset.exit_code != 0
+        assert "[alerts.webhook]: the environment variable FW_TEST_SIGNING is not set" in (
+            unset.output
+        )
+        monkeypatch.setenv("FW_TEST_SIGNING", SIGNING)
         out = ok(runner.invoke(cli, ["listen", "import", str(path)]))
         # The mentions are from January 2026: every alert is about an old bucket.
         assert server.requests == []
@@ -190,6 +204,10 @@ def test_an_import_of_old_mentions_records_its_alerts_without_paging_anyone(
         assert server.requests and "not sent" not in out
         alerts = int(out.split(" alert(s)")[0].rsplit(", ", 1)[1])
         assert len(server.requests) == alerts
+        sent = server.requests[0]
+        assert signing.verify(SIGNING, sent.headers["x-firewarden-timestamp"],
+                              sent.headers["x-firewarden-signature"], sent.body,
+                              now=int(sent.headers["x-firewarden-timestamp"]))  # fmt: skip
 
 
 def test_which_imported_alerts_are_sent() -> None:
@@ -221,5 +239,130 @@ def test_watch_remove_finds_a_name_of_digits_and_suggests_the_exact_spelling(
     # A number that names no watch is read as an id.
     missing = runner.invoke(cli, ["watch", "remove", "999"])
     assert missing.exit_code == 2 and "no watch with id 999" in missing.output
-    assert "removed watch 1" in ok(runner.invoke(cli, ["watch", "remove", "1"]))  # Acme's id
+    assert "removed watch Acme" in ok(runner.invoke(cli, ["watch", "remove", "1"]))  # its id
     assert "Acme" not in ok(runner.invoke(cli, ["watch", "list"]))
+
+
+def test_an_import_out_of_time_order_is_refused_whole_or_sorted(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .helpers import storm_mentions
+
+    mentions = storm_mentions()
+    newest_first = tmp_path / "export.jsonl"
+    newest_first.write_text("\n".join(json.dumps(m.to_dict()) for m in reversed(mentions)))
+    in_order = tmp_path / "in-order.jsonl"
+    in_order.write_text("\n".join(json.dumps(m.to_dict()) for m in mentions))
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+
+    refused = runner.invoke(cli, ["listen", "import", str(newest_first)])
+    assert refused.exit_code == 2 and "not in time order: line " in refused.output
+    assert "Nothing was imported" in refused.output and "--sort" in refused.output
+    # Nothing was imported, so the same mentions in order still raise the storm's alerts.
+    out = ok(runner.invoke(cli, ["listen", "import", str(in_order)]))
+    alerts = int(out.split(" alert(s)")[0].rsplit(", ", 1)[1])
+    assert alerts > 0 and "warning" not in out
+
+    # --sort imports the newest-first file as if it were in order.
+    monkeypatch.setenv("FIREWARDEN_DATABASE_URL", f"sqlite:///{tmp_path / 'sorted.db'}")
+    ok(runner.invoke(cli, ["db", "upgrade"]))
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    out = ok(runner.invoke(cli, ["listen", "import", str(newest_first), "--sort"]))
+    assert f", {alerts} alert(s)" in out
+    assert "already imported" in ok(runner.invoke(cli, ["listen", "import", str(newest_first),
+                                                        "--sort"]))  # fmt: skip
+
+
+def test_an_older_file_after_a_newer_one_says_its_mentions_were_not_judged(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from .helpers import storm_mentions
+
+    mentions = storm_mentions()
+    half = len(mentions) // 2
+    newer, older = tmp_path / "newer.jsonl", tmp_path / "older.jsonl"
+    newer.write_text("\n".join(json.dumps(m.to_dict()) for m in mentions[half:]))
+    older.write_text("\n".join(json.dumps(m.to_dict()) for m in mentions[:half]))
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    assert "warning" not in ok(runner.invoke(cli, ["listen", "import", str(newer)]))
+    out = ok(runner.invoke(cli, ["listen", "import", str(older)]))
+    assert "mention(s), the oldest from" in out and "did not judge them" in out
+    assert "older files before newer ones" in out
+
+
+def test_a_mention_dated_in_the_future_is_a_bad_line(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {"id": "1", "text": "Acme", "created_at": (now - dt.timedelta(hours=1)).isoformat()},
+        {"id": "2", "text": "Acme", "created_at": (now + dt.timedelta(days=3)).isoformat()},
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    bad = runner.invoke(cli, ["listen", "import", str(path)])
+    assert bad.exit_code == 2 and "m.jsonl:2" in bad.output and "in the future" in bad.output
+    assert "Everything before line 2 was imported" in bad.output
+
+
+def test_a_failed_alert_delivery_is_said(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firewarden.publish.local_server import LocalHttpServer, Reply, Request
+
+    from .helpers import storm_mentions
+
+    def refuse(_req: Request) -> Reply:
+        return Reply(400, b"no")
+
+    path = tmp_path / "old.jsonl"
+    path.write_text("\n".join(json.dumps(m.to_dict()) for m in storm_mentions()), "utf-8")
+    with LocalHttpServer(refuse) as server:
+        config = tmp_path / "fw.toml"
+        secret = "a-signing-secret-of-some-length"
+        config.write_text(f'[alerts]\nwebhook = {{ url = "{server.url}", secret = "{secret}" }}\n')
+        monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+        ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+        out = ok(runner.invoke(cli, ["listen", "import", str(path), "--notify", "all"]))
+    assert server.requests and "not delivered to webhook" in out
+    assert "alert delivery(ies) failed" in out
+
+
+def test_a_worker_sends_its_alerts_to_the_configured_channels(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `listen work` (and so `listen run --workers`) builds its pipelines with the same alert
+    # channels as a single process; before, its alerts were recorded but sent nowhere.
+    from firewarden.listen import nats_worker
+    from firewarden.listen.pipeline import Stats
+
+    config = tmp_path / "fw.toml"
+    config.write_text(
+        '[alerts]\nwebhook = { url = "http://127.0.0.1:9/hook", secret = "0123456789abcdef" }\n'
+    )
+    monkeypatch.setenv("FIREWARDEN_CONFIG", str(config))
+    seen: dict[str, object] = {}
+
+    async def fake_work(
+        *_args: object, pipeline_options: dict[str, object], **_kw: object
+    ) -> Stats:
+        seen.update(pipeline_options)
+        return Stats()
+
+    monkeypatch.setattr(nats_worker, "work", fake_work)
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    out = ok(runner.invoke(cli, ["listen", "work", "--queue", "nats://127.0.0.1:4222"]))
+    assert "worker: 0 counted" in out
+    escalation = seen["escalation"]
+    assert escalation is not None and "webhook" in escalation.notifiers  # type: ignore[attr-defined]
+
+
+def test_watch_names_differing_in_case_are_one_name(runner: CliRunner) -> None:
+    ok(runner.invoke(cli, ["watch", "add", "Acme", "--keyword", "Acme"]))
+    again = runner.invoke(cli, ["watch", "add", "acme", "--keyword", "Acme Coffee"])
+    assert again.exit_code == 2 and "a watch named 'Acme' already exists" in again.output
+    ok(runner.invoke(cli, ["watch", "add", "Other", "--keyword", "Other"]))
+    listed = ok(runner.invoke(cli, ["watch", "list"]))
+    other_id = next(line.split()[0] for line in listed.splitlines() if "Other" in line)
+    assert "removed watch Other" in ok(runner.invoke(cli, ["watch", "remove", other_id]))

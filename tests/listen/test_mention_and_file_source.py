@@ -172,3 +172,103 @@ def test_files_of_the_same_name_keep_separate_cursors(tmp_path: Path) -> None:
     # The same place with other content (a new export written over the old one) starts over.
     a.write_text('{"id": "5", "text": "new", "created_at": 0}\n', encoding="utf-8")
     assert FileSource(a).name != before
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+T = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_mention_dated_in_the_future_stops_the_import_at_its_line(tmp_path: Path) -> None:
+    rows = [{"id": str(i), "text": "Acme", "created_at": (T + dt.timedelta(minutes=i)).isoformat()}
+            for i in range(3)]  # fmt: skip
+    rows[1]["created_at"] = "2026-12-01T10:00:00"  # a year typed wrong, or local time
+    source = FileSource(_write(tmp_path / "f.jsonl", rows), now=lambda: T + dt.timedelta(hours=1))
+    read = []
+    with pytest.raises(InputError, match="in the future") as caught:
+        for m, _cursor in source.stream(None):
+            read.append(m.id)
+    assert read == ["0"] and caught.value.where.endswith("f.jsonl:2")
+    assert "zone" in caught.value.hint
+    # A few minutes ahead is a clock difference, not a mistake.
+    soon = FileSource(
+        _write(tmp_path / "g.jsonl", rows[:1]), now=lambda: T - dt.timedelta(minutes=3)
+    )
+    assert [m.id for m, _ in soon.stream(None)] == ["0"]
+
+
+def test_disorder_is_found_before_anything_is_read_and_sort_reads_oldest_first(
+    tmp_path: Path,
+) -> None:
+    times = [T + dt.timedelta(minutes=m) for m in (0, 1, 7, 5, 30, 2, 31)]
+    rows = [
+        {"id": str(i), "text": "Acme", "created_at": t.isoformat()} for i, t in enumerate(times)
+    ]
+    path = _write(tmp_path / "f.jsonl", rows)
+    five = dt.timedelta(minutes=5)
+    found = FileSource(path).disorder(five)
+    # 7 -> 5 is within the tolerance; 30 -> 2 is not (line 6, after the latest at line 5).
+    assert found is not None and (found.line, found.latest_line, found.count) == (6, 5, 1)
+    assert "line 6" in found.describe() and "09:02" in found.describe()
+    assert FileSource(path).disorder(dt.timedelta(hours=1)) is None
+    in_order = _write(tmp_path / "o.jsonl", sorted(rows, key=lambda r: str(r["created_at"])))
+    assert FileSource(in_order).disorder(five) is None
+
+    source = FileSource(path, sort=True)
+    streamed = list(source.stream(None))
+    assert [m.created_at for m, _ in streamed] == sorted(times)
+    assert [c for _, c in streamed][-1] == "sorted:7"
+    # Resuming a sorted import skips the mentions already done, in the sorted order.
+    resumed = FileSource(path, sort=True)
+    assert [m.id for m, _ in resumed.stream("sorted:5")] == [m.id for m, _ in streamed[5:]]
+    assert resumed.resumed_after == 5
+
+
+def test_a_sorted_import_checks_every_line_before_it_imports_any(tmp_path: Path) -> None:
+    rows = [{"id": "1", "text": "Acme", "created_at": T.isoformat()}, {"id": "2", "text": 5}]
+    source = FileSource(_write(tmp_path / "f.jsonl", rows), sort=True)
+    with pytest.raises(InputError, match="needs a 'text'") as caught:
+        next(iter(source.stream(None)))
+    assert caught.value.where.endswith("f.jsonl:2")
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("ja", "ja"), ("JA", "ja"), ("ja-JP", "ja"), ("en_US", "en"), ("Japanese", "ja"),
+     ("日本語", "ja"), ("", ""), (None, "")],
+)  # fmt: skip
+def test_language_tags_are_read_as_the_watches_write_them(written: object, code: str) -> None:
+    m = Mention.from_dict({"text": "x", "created_at": "2026-01-05T10:00:00Z", "language": written})
+    assert m.language == code
+
+
+def test_a_language_that_is_no_code_is_refused() -> None:
+    with pytest.raises(InputError, match="'Klingonese' is not a language code"):
+        Mention.from_dict({"text": "x", "created_at": "2026-01-05", "language": "Klingonese"})
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("id;text;created_at", "separate the columns with commas"),
+        ("1,Acme is great,2026-01-05T10:00:00Z", "the first line names the columns"),
+    ],
+)
+def test_a_csv_header_without_a_text_column_is_named(
+    tmp_path: Path, header: str, hint: str
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(f"{header}\n2,Acme again,2026-01-05T10:01:00Z\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the header \\(line 1\\) has no 'text' column") as caught:
+        list(FileSource(path).stream(None))
+    assert caught.value.where.endswith("m.csv:1") and hint in caught.value.hint
+
+
+def test_csv_column_names_in_any_case(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("ID,Text,Created_At\n1,Acme,2026-01-05T10:00:00Z\n", encoding="utf-8")
+    [(m, _)] = list(FileSource(path).stream(None))
+    assert (m.id, m.text) == ("1", "Acme")

@@ -150,6 +150,11 @@ def test_config_errors(section: dict[str, object], message: str, tmp_path: Path)
         ({"name": "A", "keywords": "Acme Coffee", "exclude": "acme"}, "exclude"),
         ({"name": "A", "keywords": "x", "languages": ["en-US"]}, "languages"),
         ({"name": "A", "keyword": "x"}, ""),  # a setting that is no field
+        ({"name": "Acme\nJapan", "keywords": "x"}, "name"),
+        ({"name": "\u202eemcA", "keywords": "x"}, "name"),
+        ({"name": "A", "keywords": "!!!"}, "keywords"),
+        ({"name": "A", "keywords": "x", "products": "x" * 201}, "products"),
+        ({"name": "A", "handles": ["@"]}, "handles"),
     ],
 )
 def test_errors_name_the_field_to_fix(data: dict[str, object], field: str) -> None:
@@ -157,3 +162,12 @@ def test_errors_name_the_field_to_fix(data: dict[str, object], field: str) -> No
     with pytest.raises(ConfigError) as caught:
         Watch.from_dict(data)
     assert caught.value.field == field
+
+
+def test_names_and_terms_that_are_fine() -> None:
+    watch = Watch.from_dict(
+        {"name": "Acme 日本 🍩", "keywords": ["#AcmeDonuts", "アクメ", "x" * 200], "handles": "@a"}
+    )
+    assert watch.keywords[0] == "#AcmeDonuts" and watch.handles == ("@a",)
+    # A watch stored before these checks keeps loading.
+    assert Watch.from_dict({"name": "Old\tone", "keywords": "!!!"}, stored=True).name

@@ -184,6 +184,7 @@ def test_temporary_failure_is_retryable(smtp: tuple[Mailbox, int, ssl.SSLContext
     with pytest.raises(NotifyError) as info:
         notifier(port, tls).send(alert())
     assert info.value.retryable
+    assert "not sent again; the next alert will be tried" in info.value.hint
 
 
 def test_plain_connection_to_a_starttls_only_server_is_explained(

@@ -92,6 +92,7 @@ def test_watch_alert_without_url_has_no_button() -> None:
         (Reply(404, "no_service"), False, "create a new one"),
         (Reply(410, "channel_is_archived"), False, "unarchive"),
         (Reply(500, "rollup_error"), True, "failed on its side"),
+        (Reply(503, "rollup_error"), True, "the next alert will be tried"),
     ],
 )
 def test_slack_errors_say_what_to_do(reply: Reply, retryable: bool, advice: str) -> None:
@@ -109,9 +110,15 @@ def test_rate_limit_carries_retry_after() -> None:
     with LocalHttpServer(receiver) as server, pytest.raises(NotifyError) as info:
         SlackNotifier(server.url).send(alert())
     assert (info.value.retryable, info.value.retry_after) == (True, 7.0)
+    # The stored failure tells the truth: nothing sends this alert later.
+    assert "this alert is not sent again; the next alert will be tried" in info.value.hint
 
 
 def test_unreachable_webhook_is_retryable() -> None:
     with pytest.raises(NotifyError) as info:
         SlackNotifier("http://127.0.0.1:9/hook", timeout=2).send(alert())
     assert info.value.retryable
+    assert info.value.hint == (
+        "check the network and the webhook address; "
+        "this alert is not sent again; the next alert will be tried as usual"
+    )

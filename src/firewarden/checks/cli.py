@@ -75,6 +75,7 @@ _LEVELS = [lv.label for lv in Level]
     type=click.Choice(["text", "json", "jsonl"]),
     default="text",
     show_default=True,
+    help="text for people; json for one report; jsonl for one report per line of --input.",
 )
 @click.option(
     "--fail-on",

@@ -36,6 +36,17 @@ def detect_group() -> None:
     """Early warning: run the online firestorm detector over series."""
 
 
+def _in_a_folder(path: Path | None) -> Path | None:
+    """An output path whose folder exists (else a usage error that says so, not a traceback)."""
+    if path is not None and not path.parent.is_dir():
+        raise click.BadParameter(
+            f"the folder {str(path.parent)!r} does not exist: create it first, or write "
+            "somewhere else",
+            param_hint="--out",
+        )
+    return path
+
+
 @detect_group.command("series")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -43,6 +54,7 @@ def detect_group() -> None:
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=lambda _ctx, _param, value: _in_a_folder(value),
     help="Write the result here (default: standard output).",
 )
 @click.option(
@@ -102,8 +114,10 @@ def simulate_group() -> None:
 
 
 @simulate_group.command("firestorm")
-@click.option("--days", type=click.IntRange(1, 365), default=_SIM.days, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--days", type=click.IntRange(1, 365), default=_SIM.days, show_default=True,
+              help="How many days of mentions to generate.")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed gives the same stream (for drills and tests).")  # fmt: skip
 @click.option(
     "--rate",
     type=click.FloatRange(0.1, 100_000),
@@ -116,11 +130,13 @@ def simulate_group() -> None:
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=lambda _ctx, _param, value: _in_a_folder(value),
     help="Write here (default: standard output).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
-)
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+    help="csv: one row per mention; jsonl: one mention per line, as `listen import` reads it.",
+)  # fmt: skip
 @click.option(
     "--counts",
     "bucket_minutes",
@@ -229,7 +245,8 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
 
 
 @simulate_group.command("evaluate")
-@click.option("--runs", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--runs", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="How many simulated streams (each with one firestorm).")  # fmt: skip
 @click.option(
     "--seed-start",
     type=click.IntRange(0, None),
@@ -237,10 +254,12 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     show_default=True,
     help="First seed (runs use seeds N..N+runs-1); keep tuning and reporting seeds apart.",
 )
-@click.option("--days", type=click.IntRange(2, 365), default=_SIM.days, show_default=True)
+@click.option("--days", type=click.IntRange(2, 365), default=_SIM.days, show_default=True,
+              help="Days per stream; the storm breaks in the last third.")  # fmt: skip
 @click.option(
-    "--rate", type=click.FloatRange(0.1, 100_000), default=_SIM.base_rate, show_default=True
-)
+    "--rate", type=click.FloatRange(0.1, 100_000), default=_SIM.base_rate, show_default=True,
+    help="Ordinary mentions per hour (daily mean).",
+)  # fmt: skip
 @click.option(
     "--branching",
     type=click.FloatRange(0.0, 0.95),
@@ -293,7 +312,8 @@ def _write_counts(out: TextIO, sim: object, width: timedelta, fmt: str) -> None:
     "pipeline's sentiment and offensive-language models read in the text (slower; includes "
     "the models' mistakes).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for scripts.")  # fmt: skip
 def evaluate_command(
     runs: int,
     seed_start: int,

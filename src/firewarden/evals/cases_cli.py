@@ -23,7 +23,8 @@ from firewarden.checks.types import Report
     type=click.Path(exists=True, path_type=Path),
     help="Company guideline packs layered over the built-in packs.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for scripts.")  # fmt: skip
 def cases_command(files: tuple[Path, ...], guideline_paths: tuple[Path, ...], fmt: str) -> None:
     """Evaluate the check on labelled cases (YAML or JSONL shaped like the case library).
 

@@ -32,7 +32,8 @@ from firewarden.errors import InputError
     default=None,
     help="A CSV file with a header row, a text column and a label column.",
 )
-@click.option("--text-column", default="text", show_default=True)
+@click.option("--text-column", default="text", show_default=True,
+              help="The CSV column that holds the text.")  # fmt: skip
 @click.option(
     "--label-column",
     default="label",
@@ -47,7 +48,12 @@ from firewarden.errors import InputError
     help="Which model's decision to measure (default: the TweetEval task's name, else offensive).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts.",
 )
 def labeled_command(
     task_dir: Path | None,

@@ -250,11 +250,15 @@ def load_windows(path: Path) -> dict[str, list[tuple[datetime, datetime]]]:
         try:
             out[name] = [(parse_timestamp(a), parse_timestamp(b)) for a, b in windows]
         except (TypeError, ValueError) as exc:
+            single = isinstance(windows, list) and all(isinstance(w, str) for w in windows)
             raise InputError(
-                f"{name}: bad window ({exc})",
+                f"{name}: these are single times, not windows" if single
+                else f"{name}: bad window ({exc})",
                 where=str(path),
-                hint="each window is a [start, end] pair of timestamps",
-            ) from None
+                hint="pass NAB's labels/combined_windows.json (combined_labels.json holds the "
+                "anomalies' times; NAB scores against the windows around them)" if single
+                else "each window is a [start, end] pair of timestamps",
+            ) from None  # fmt: skip
     return out
 
 

@@ -28,7 +28,8 @@ import click
     multiple=True,
     help="Score only files whose path contains this (e.g. realTweets); repeatable.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for scripts.")  # fmt: skip
 @click.option(
     "--files/--no-files", "show_files", default=True, help="List per-file scores (text format)."
 )

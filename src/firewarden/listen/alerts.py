@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Connection, Table, update
 
 from firewarden.detect.types import Decision, Explanation, _duration
-from firewarden.errors import ConfigError
 from firewarden.listen.tables import ListenAlert
 from firewarden.notify.base import AlertMessage, Notifier, NotifyError
 
@@ -206,42 +205,11 @@ class Escalation:
 
 
 def escalation_from_config(section: Mapping[str, Any]) -> Escalation:
-    """Notifiers and routes from the ``[alerts]`` section (see the module docstring)."""
-    from firewarden.notify.registry import CHANNELS, notifier_for
+    """Notifiers and routes from the ``[alerts]`` section (see the module docstring); every
+    setting is checked and ``env:NAME`` settings are read (``notify.registry``)."""
+    from firewarden.notify.registry import alert_channels
 
-    for ch in CHANNELS:
-        if section.get(ch) is not None and not isinstance(section[ch], dict):
-            example = "url = …, secret = …" if ch == "webhook" else "webhook_url = …"
-            if ch == "email":
-                example = "host = …, port = 587, sender = …, recipients = [...]"
-            raise ConfigError(
-                f"[alerts] {ch} must be a table of settings, not {section[ch]!r}",
-                hint=f"write {ch} = {{ {example} }} (docs/alerts.md lists the settings)",
-            )
-    notifiers = {
-        ch: notifier_for(ch, section[ch]) for ch in CHANNELS if isinstance(section.get(ch), dict)
-    }
-    raw = section.get("escalation")
-    routes: dict[str, list[str]] | None = None
-    if raw is not None:
-        if not isinstance(raw, dict):
-            raise ConfigError("[alerts] escalation must be a table of level = [channels]")
-        routes = {}
-        for level, channels in raw.items():
-            if level not in LEVELS:
-                raise ConfigError(
-                    f"unknown level {level!r} in [alerts] escalation",
-                    hint=f"use {', '.join(LEVELS)}",
-                )
-            if not isinstance(channels, list):
-                raise ConfigError(f"[alerts] escalation.{level} must be a list of channels")
-            for ch in channels:
-                if ch not in notifiers:
-                    raise ConfigError(
-                        f"[alerts] escalation.{level} names {ch!r}, which is not configured",
-                        hint=f"configured channels: {', '.join(notifiers) or 'none'}",
-                    )
-            routes[level] = [str(c) for c in channels]
+    notifiers, routes = alert_channels(section)
     return Escalation(notifiers, routes)
 
 

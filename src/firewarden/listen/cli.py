@@ -83,11 +83,9 @@ def _watches(engine: Engine, reloader: WatchReloader | None = None) -> list[Watc
     return records
 
 
-def _pipeline(
-    engine: Engine,
-    records: Sequence[WatchRecord],
-    hold_back: Callable[[dt.datetime], str] | None = None,
-) -> Pipeline:
+def pipeline_options() -> dict[str, Any]:
+    """What every pipeline of this installation is built with (``listen import``, ``run`` and
+    ``work`` alike): the bucket width, the web app's address, the alert channels."""
     from firewarden.cli import current_config
     from firewarden.listen.settings import base_url, bucket_width
 
@@ -95,15 +93,20 @@ def _pipeline(
     escalation: Escalation | None = escalation_from_config(config.sections.get("alerts", {}))
     if escalation is not None and not escalation.notifiers:
         escalation = None
-    return Pipeline(
-        engine,
-        records,
-        width=bucket_width(config),
-        base_url=base_url(config),
-        escalation=escalation,
-        on_alert=print_alert,
-        hold_back=hold_back,
-    )
+    return {
+        "width": bucket_width(config),
+        "base_url": base_url(config),
+        "escalation": escalation,
+        "on_alert": print_alert,
+    }
+
+
+def _pipeline(
+    engine: Engine,
+    records: Sequence[WatchRecord],
+    hold_back: Callable[[dt.datetime], str] | None = None,
+) -> Pipeline:
+    return Pipeline(engine, records, hold_back=hold_back, **pipeline_options())
 
 
 #: ``listen import`` sends the notifications of alerts whose bucket ended this recently only.
@@ -139,6 +142,13 @@ def print_alert(alert: RaisedAlert) -> None:
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
         + f" {alert.watch_name}: {alert_message(alert, {}).summary}\n         {alert.url}"
     )
+    for result in alert.notified:
+        if not result.get("ok") and not result.get("held"):
+            click.echo(
+                click.style("         not delivered", fg="red")
+                + f" to {result.get('channel')}: {result.get('error')}"
+                + " (check the channel's settings in [alerts]; the alert is on its page)"
+            )
 
 
 def print_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
@@ -150,11 +160,23 @@ def print_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
 
 def _summary(stats: Stats, seconds: float) -> str:
     rate = stats.received / seconds if seconds > 0 else 0.0
-    return (
+    line = (
         f"{stats.received} mentions read, {stats.matched} matched a watch, "
         f"{stats.counted} newly counted, {len(stats.alerts)} alert(s) "
         f"({rate:,.0f} mentions/s)"
     )
+    failed = sum(not n.get("ok") and not n.get("held") for a in stats.alerts for n in a.notified)
+    if failed:
+        line += f"\nwarning: {failed} alert delivery(ies) failed (see the lines above)"
+    if stats.late:
+        oldest = f"{stats.oldest_late:%Y-%m-%d %H:%M} UTC" if stats.oldest_late else "?"
+        line += (
+            f"\nwarning: {stats.late} mention(s), the oldest from {oldest}, came after their "
+            "watch had already judged that time: they are counted on the watch pages, but the "
+            "detector did not judge them. Import files oldest first, and older files before "
+            "newer ones."
+        )
+    return line
 
 
 @click.group("listen")
@@ -173,7 +195,13 @@ def listen_group() -> None:
     "old mentions does not page the team about last month), every one, or none. All are "
     "recorded and shown in the web app either way.",
 )
-def import_command(file: Path, notify: str) -> None:
+@click.option(
+    "--sort",
+    is_flag=True,
+    help="Read every mention first, then import them oldest first (for a file that is not in "
+    "time order, such as an export newest first). Holds the whole file in memory.",
+)
+def import_command(file: Path, notify: str, sort: bool) -> None:
     """Import mentions from a JSONL or CSV FILE (resumes where an interrupted import stopped).
 
     \b
@@ -190,7 +218,11 @@ def import_command(file: Path, notify: str) -> None:
 
     A bad line stops the import and is named; the lines before it are kept. Correct it and
     run the same command again: the import resumes at that line, and a mention already
-    stored is never counted twice.
+    stored is never counted twice. A mention dated in the future is a bad line.
+
+    The file must be in time order (oldest first): a watch judges each stretch of time once
+    later mentions have arrived. A file that goes back in time is refused before anything
+    is imported; --sort imports it oldest first.
     """
     from firewarden.listen.runner import run
     from firewarden.listen.sources.jsonl_csv import FileSource
@@ -201,9 +233,23 @@ def import_command(file: Path, notify: str) -> None:
             where=str(file),
             hint="check the path; a relative path starts in the current folder",
         )
-    source = FileSource(file)
+    from firewarden.cli import current_config
+    from firewarden.listen.settings import bucket_width
+
+    source = FileSource(file, sort=sort)
     with listen_engine() as engine:
         pipeline = _pipeline(engine, _watches(engine), import_hold_back(notify))
+        if not sort:
+            disorder = source.disorder(bucket_width(current_config()))
+            if disorder is not None:
+                raise InputError(
+                    disorder.describe(),
+                    where=str(file),
+                    hint="a watch judges each stretch of time once later mentions have "
+                    "arrived, so older mentions read after newer ones would be counted but "
+                    "never judged. Nothing was imported. Run the same command with --sort "
+                    "(it imports the mentions oldest first), or sort the file oldest first",
+                )
         started = time.perf_counter()
         try:
             stats = run(engine, pipeline, [source], live=False)
@@ -211,7 +257,9 @@ def import_command(file: Path, notify: str) -> None:
             if not source.lines:
                 raise
             line = exc.where.rpartition(":")[2]
-            if line.isdigit() and int(line) > 1:
+            if sort:
+                kept = f"nothing was imported. Correct line {line} and run the same command again"
+            elif line.isdigit() and int(line) > 1:
                 kept = f"everything before line {line} was imported. Correct line {line} and "
                 kept += "run the same command again: the import resumes there"
             elif line.isdigit():
@@ -241,7 +289,8 @@ def import_command(file: Path, notify: str) -> None:
         why = "imported with --notify none" if notify == "none" else "about older buckets"
         click.echo(
             f"{held} alert(s) recorded but not sent to the alert channels ({why}); "
-            "they are on the watch pages. listen import --notify all sends every one."
+            "they are on the watch pages. To have an import send every alert, import with "
+            "--notify all."
         )
 
 
@@ -522,7 +571,8 @@ async def _publish(
 
 
 @listen_group.command("work")
-@click.option("--queue", default=DEFAULT_URL, show_default=True)
+@click.option("--queue", default=DEFAULT_URL, show_default=True,
+              help="The NATS server `listen run --queue` publishes to.")  # fmt: skip
 @click.option(
     "--lease-ttl",
     type=click.FloatRange(min=1.0),
@@ -553,7 +603,7 @@ def work_command(
     new worker gets its share, a dead worker's partitions go to the others."""
     from firewarden.cli import current_config
     from firewarden.listen.nats_worker import work
-    from firewarden.listen.settings import base_url, bucket_width, reload_seconds
+    from firewarden.listen.settings import reload_seconds
 
     config = current_config()
     topo = Topology(stream=stream, prefix=prefix, partitions=partitions, ack_wait=ack_wait)
@@ -562,11 +612,8 @@ def work_command(
         # the company's file in sync with the database; the worker reads the database).
         reloader = WatchReloader(engine, interval=reload_seconds(config))
         records = _watches(engine, reloader)
-        options = {
-            "width": bucket_width(config),
-            "base_url": base_url(config),
-            "on_alert": print_alert,
-        }
+        # The alert channels too: a worker's alerts reach the team like a single process's.
+        options = pipeline_options()
 
         async def main() -> Stats:
             stop = asyncio.Event()

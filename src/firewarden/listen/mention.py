@@ -22,6 +22,10 @@ MAX_COUNT = 2**31 - 1
 #: watch's series run through centuries of empty buckets, or past what a date can hold.
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+#: A mention dated later than now by more than this (clocks differ a little) is refused from
+#: a file and re-dated to its arrival by the streams: a date in the future would have the
+#: watch judge every bucket up to it at once, and the real mentions would then arrive late.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,7 @@ class Mention:
                 author_id=str(data.get("author_id") or ""),
                 author_handle=str(data.get("author_handle") or data.get("author") or ""),
                 followers=_count(data.get("followers"), "followers", where),
-                language=str(data.get("language") or data.get("lang") or ""),
+                language=language_code(data.get("language") or data.get("lang"), where),
                 reply_to=str(data.get("reply_to") or ""),
                 reply_to_author=str(data.get("reply_to_author") or ""),
                 quote_of=str(data.get("quote_of") or ""),
@@ -113,6 +117,31 @@ class Mention:
             )
         except AttributeError:
             raise InputError("a mention must be an object with named fields", where=where) from None
+
+
+#: Language names an export may hold instead of a code.
+_LANGUAGE_NAMES = {"english": "en", "japanese": "ja", "英語": "en", "日本語": "ja"}
+
+
+def language_code(value: Any, where: str = "") -> str:
+    """A mention's language as the sources give it (``en``, ``ja``: lower case, no region),
+    so a watch's language filter matches ``JA``, ``ja-JP`` and ``Japanese`` alike; empty
+    when unknown. Anything else is refused: kept as written it would match no watch."""
+    if value is None or not str(value).strip():
+        return ""
+    text = str(value).strip()
+    code = text.replace("_", "-").split("-")[0].lower()
+    if code.isascii() and code.isalpha() and 2 <= len(code) <= 3:
+        return code
+    named = _LANGUAGE_NAMES.get(text.lower())
+    if named is not None:
+        return named
+    raise InputError(
+        f"the language {text!r} is not a language code",
+        where=where,
+        hint="write a two-letter code such as en or ja (ja-JP is read as ja), or leave the "
+        "language out and it is detected from the text",
+    )
 
 
 def parse_time(value: Any, *, where: str = "") -> dt.datetime:

@@ -21,7 +21,8 @@ batch on; a new (or resumed) watch starts from its stored buckets, as at start; 
 paused one stops.
 
 A mention arriving after its bucket closed is still stored and counted; the detector has
-already judged that bucket and does not look at it again.
+already judged that bucket and does not look at it again (``Stats.late`` counts them, so the
+commands can say so).
 """
 
 from __future__ import annotations
@@ -95,12 +96,21 @@ class Stats:
     matched: int = 0
     counted: int = 0  # new (watch, mention) pairs added to the series
     alerts: list[RaisedAlert] = field(default_factory=list)
+    #: Of those, the ones dated in a bucket their watch's detector had already judged: counted
+    #: on the watch's pages, but never judged (and the oldest of them).
+    late: int = 0
+    oldest_late: dt.datetime | None = None
 
     def add(self, other: Stats) -> None:
         self.received += other.received
         self.matched += other.matched
         self.counted += other.counted
         self.alerts.extend(other.alerts)
+        self.late += other.late
+        if other.oldest_late is not None and (
+            self.oldest_late is None or other.oldest_late < self.oldest_late
+        ):
+            self.oldest_late = other.oldest_late
 
 
 @dataclass(slots=True)
@@ -459,6 +469,13 @@ class Pipeline:
         with self.engine.begin() as conn:
             new = store_batch(conn, rows, counted, self.width, cursors)
         stats.counted = len(new)
+        judged = {st.record.id: st.next_start for st in states if st.next_start is not None}
+        for c in new:
+            until = judged.get(c.watch_id)
+            if until is not None and c.created_at < until:
+                stats.late += 1
+                if stats.oldest_late is None or c.created_at < stats.oldest_late:
+                    stats.oldest_late = c.created_at
         self._tally(new, said)
         latest: dict[int, dt.datetime] = {}
         for c in new:

@@ -22,12 +22,11 @@ interval = 300
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from firewarden.config import Config
+from firewarden.config import Config, check_base_url, env_reference, from_environment
 from firewarden.errors import ConfigError
 from firewarden.listen.sources.base import Source, watch_filter
 from firewarden.listen.watches import Watch, watches_from_config
@@ -67,7 +66,7 @@ def reload_seconds(config: Config) -> float:
 def base_url(config: Config) -> str:
     """The web app's address for links in alerts (``[web] base_url``)."""
     web = config.sections.get("web", {})
-    url = str(web.get("base_url") or "")
+    url = check_base_url(web.get("base_url") or "", "[web] base_url")
     return url or f"http://{config.web_host}:{config.web_port}"
 
 
@@ -76,18 +75,12 @@ def file_watches(config: Config) -> list[Watch]:
     return watches_from_config(listen_section(config), base=base)
 
 
-def secret(value: Any, where: str) -> str:
+def secret(value: Any, where: str, setting: str = "the token") -> str:
     """A setting's text; ``env:NAME`` reads the environment variable NAME instead."""
-    text = str(value or "")
-    if text.startswith("env:"):
-        name = text[4:]
-        found = os.environ.get(name, "")
-        if not found:
-            raise ConfigError(
-                f"the environment variable {name} is not set", where=where, hint=f"export {name}=…"
-            )
-        return found
-    return text
+    name = env_reference(value, where, setting)
+    if name is not None:
+        return from_environment(name, where, setting)
+    return str(value or "")
 
 
 def build_sources(
@@ -136,7 +129,7 @@ def build_sources(
             out.append(
                 MastodonSource(
                     web_address(s["url"], f"{where} url", example="https://mastodon.social"),
-                    secret(s.get("access_token"), where),
+                    secret(s.get("access_token"), where, "access_token"),
                     query=str(s.get("query") or " OR ".join(_terms(watches))),
                     hashtags=list(s.get("hashtags") or []),
                     keep=keep,
@@ -147,7 +140,7 @@ def build_sources(
 
             out.append(
                 XSource(
-                    secret(s.get("bearer_token"), where),
+                    secret(s.get("bearer_token"), where, "bearer_token"),
                     str(s.get("query") or query_for(watches)),
                     base_url=web_address(
                         s.get("base_url") or "https://api.twitter.com",

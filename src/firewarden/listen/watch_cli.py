@@ -77,9 +77,9 @@ def watch_remove(name_or_id: str) -> None:
             for r in list_watches(s)
             if r.origin == "file" and name_or_id in (r.name, str(r.id))
         ]
-        remove_watch(s, name_or_id)
+        name = remove_watch(s, name_or_id)
         s.commit()
-    click.echo(f"removed watch {name_or_id}")
+    click.echo(f"removed watch {name}")
     if from_file:
         click.echo(
             f"note: {from_file[0]} comes from the configuration file ([listen] watches): remove "
@@ -91,7 +91,8 @@ def watch_remove(name_or_id: str) -> None:
 
 
 @click.command("stream")
-@click.option("--brand", default="Acme", show_default=True)
+@click.option("--brand", default="Acme", show_default=True,
+              help="The brand the simulated mentions name.")  # fmt: skip
 @click.option("--rate", type=click.FloatRange(1, 100_000), default=120.0, show_default=True,
               help="Ordinary mentions per hour.")  # fmt: skip
 @click.option("--minutes", type=click.FloatRange(0.01), default=None, help="Stop after this long.")

@@ -82,13 +82,24 @@ def _find(session: Session, org_id: int | None, name: str) -> ListenWatch | None
     return session.execute(q).scalar_one_or_none()
 
 
+def _same_name(session: Session, org_id: int | None, name: str) -> ListenWatch | None:
+    """A watch whose name differs from ``name`` only in case (Acme and acme would be two
+    watches counting the same mentions)."""
+    wanted = name.strip().casefold()
+    q = select(ListenWatch).where(
+        ListenWatch.org_id.is_(None) if org_id is None else ListenWatch.org_id == org_id
+    )
+    return next((w for w in session.execute(q).scalars() if w.name.casefold() == wanted), None)
+
+
 def add_watch(
     session: Session, watch: Watch, *, org_id: int | None = None, origin: str = "cli"
 ) -> WatchRecord:
-    """Store a new watch; raises InputError if one of that name exists."""
-    if _find(session, org_id, watch.name) is not None:
+    """Store a new watch; raises InputError if one of that name (in any case) exists."""
+    same = _find(session, org_id, watch.name) or _same_name(session, org_id, watch.name)
+    if same is not None:
         raise InputError(
-            f"a watch named {watch.name!r} already exists",
+            f"a watch named {same.name!r} already exists",
             hint="pick another name, or change the existing watch (on its page in the web app, "
             "or in the configuration file if it comes from there) or remove it "
             f"(firewarden watch remove {watch.name!r})",
@@ -143,9 +154,9 @@ def update_watch(
 ) -> WatchRecord:
     """Replace a watch's definition (and optionally enable or pause it)."""
     row = _row(session, watch_id, org_id)
-    other = _find(session, org_id, watch.name)
+    other = _find(session, org_id, watch.name) or _same_name(session, org_id, watch.name)
     if other is not None and other.id != row.id:
-        raise InputError(f"another watch is already named {watch.name!r}", field="name")
+        raise InputError(f"another watch is already named {other.name!r}", field="name")
     row.name = watch.name
     row.definition = watch.to_dict()
     if enabled is not None:
@@ -156,8 +167,9 @@ def update_watch(
     return _record(row)
 
 
-def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None = None) -> None:
-    """Delete a watch with its counts and alerts (the mentions themselves stay)."""
+def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None = None) -> str:
+    """Delete a watch with its counts and alerts (the mentions themselves stay); returns its
+    name."""
     # A name first (a watch may be called "2025"), then a number as the watch's id.
     row = None if isinstance(name_or_id, int) else _find(session, org_id, name_or_id)
     if row is None and (isinstance(name_or_id, int) or name_or_id.strip().isdigit()):
@@ -188,6 +200,7 @@ def remove_watch(session: Session, name_or_id: str | int, *, org_id: int | None 
     session.delete(row)
     session.flush()
     bump_revision(session)
+    return row.name
 
 
 def sync_file_watches(

@@ -15,6 +15,7 @@ Handles match on the raw text (``@acme``), since folding rewrites ``@`` inside w
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ from firewarden.text.normalize import fold_pattern
 
 #: The longest watch name (the database column's size).
 MAX_NAME = 200
+#: The longest keyword or product name (a phrase, not a paragraph).
+MAX_TERM = 200
+#: Characters that change the direction text is shown in (a name could be shown backwards).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _FIELDS = ("name", "keywords", "handles", "own_posts", "products", "exclude", "languages")
 
 
@@ -70,6 +75,14 @@ class Watch:
                 hint="a short name such as the brand's: the keywords say what to listen for",
                 field="name",
             )
+        if not stored and any(unicodedata.category(c) == "Cc" or c in _BIDI for c in name):
+            raise ConfigError(
+                f"the watch name {name!r} holds a control character (a line break, a tab or "
+                "a text-direction mark)",
+                where=where,
+                hint="write the name on one line, in plain characters",
+                field="name",
+            )
         lists = {f: _strings(data.get(f), f, f"{where} watch {name!r}") for f in _FIELDS[1:]}
         lists["languages"] = _languages(lists["languages"], f"{where} watch {name!r}")
         watch = cls(name=name, **lists)
@@ -80,7 +93,34 @@ class Watch:
                 hint="give it keywords, handles, own_posts or products",
                 field="keywords",
             )
+        for field_name, terms in (
+            () if stored else (("keywords", watch.keywords), ("products", watch.products))
+        ):
+            for term in terms:
+                if not any(c.isalnum() for c in term):
+                    raise ConfigError(
+                        f"watch {name!r}: the {field_name[:-1]} {term!r} has no letter or digit, "
+                        "so it would match punctuation in any post",
+                        where=where,
+                        hint="write the brand's or product's name",
+                        field=field_name,
+                    )
+                if len(term) > MAX_TERM:
+                    raise ConfigError(
+                        f"watch {name!r}: a {field_name[:-1]} has at most {MAX_TERM} "
+                        f"characters; this one has {len(term)}",
+                        where=where,
+                        hint="a name or a short phrase; list its variants separately",
+                        field=field_name,
+                    )
         for handle in () if stored else watch.handles:
+            if not norm_handle(handle):
+                raise ConfigError(
+                    f"watch {name!r}: the handle {handle!r} names no account",
+                    where=where,
+                    hint="write the account after the @, e.g. @acme",
+                    field="handles",
+                )
             if any(c.isspace() for c in handle):
                 raise ConfigError(
                     f"watch {name!r}: the handle {handle!r} has a space in it, so no post "

@@ -16,6 +16,10 @@ from firewarden.publish import http
 
 LEVELS = ("watch", "warning", "crisis")
 LEVEL_LABELS = {"watch": "Watch", "warning": "Warning", "crisis": "Crisis"}
+#: What happens after a failure that may pass (the words the stored delivery failure shows):
+#: firewarden tries a retryable failure once more at once (``listen.alerts.Escalation``) and
+#: does not keep undelivered alerts to send later.
+NOT_RESENT = "this alert is not sent again; the next alert will be tried as usual"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +97,10 @@ def post_json(
     """POST to a webhook; a network failure becomes a retryable NotifyError."""
     try:
         return http.post(url, body, headers, timeout=timeout)
-    except (ValueError, InvalidURL) as exc:  # not a URL urllib can send to (checked when built)
+    except (ValueError, InvalidURL):  # not a URL urllib can send to (checked when built)
+        # The reason is not shown: it may repeat the address, which is a secret for Slack/Teams.
         raise NotifyError(
-            f"cannot send to the webhook: {exc}",
+            "cannot send to the webhook: its address is not one that can be sent to",
             channel=channel,
             retryable=False,
             hint="put the whole https:// address in the alert configuration",
@@ -105,7 +110,7 @@ def post_json(
             f"cannot reach the webhook: {exc}",
             channel=channel,
             retryable=True,
-            hint="check the network and the webhook URL; the alert can be sent again",
+            hint=f"check the network and the webhook address; {NOT_RESENT}",
         ) from None
 
 
@@ -125,7 +130,7 @@ def check_reply(
             channel=channel,
             retryable=True,
             retry_after=http.retry_after_seconds(reply.headers),
-            hint="too many alerts at once; it will be sent again after the wait",
+            hint=f"too many alerts at once (tried again after the service's wait); {NOT_RESENT}",
         )
     retryable = reply.status >= 500 or reply.status == 408
     hint = hints.get(text.strip().lower(), "")
@@ -133,7 +138,7 @@ def check_reply(
         hint = auth_hint
     if not hint:
         hint = (
-            "the service failed on its side; the alert can be sent again"
+            f"the service failed on its side (see its status page if it lasts); {NOT_RESENT}"
             if retryable
             else "check the webhook URL and settings in the alert configuration"
         )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from firewarden.notify.base import AlertMessage, NotifyError
+from firewarden.notify.base import NOT_RESENT, AlertMessage, NotifyError
 
 CHANNEL = "email"
 SECURITY = ("starttls", "ssl", "none")
@@ -98,7 +98,7 @@ class EmailNotifier:
                 for addr, (code, text) in replies.items()
             )
             hint = (
-                "the server is busy; the alert can be sent again"
+                f"the server is busy or refused them for now; {NOT_RESENT}"
                 if temporary
                 else f"check these addresses: {', '.join(replies)}"
             )
