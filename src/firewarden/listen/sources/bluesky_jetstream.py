@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from firewarden.listen.mention import Mention, parse_time
+from firewarden.listen.mention import FUTURE_TOLERANCE, Mention, parse_time
 from firewarden.listen.sources.base import (
     Keep,
     SourceError,
@@ -36,9 +36,6 @@ DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 POST = "app.bsky.feed.post"
 #: Microseconds the cursor is rewound on resume.
 REWIND_US = 3_000_000
-#: How far after Jetstream received a post its own ``createdAt`` may lie (clock skew);
-#: later than this, the receive time is the post's time.
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _did_of(uri: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from firewarden.listen.mention import Mention, parse_time
+from firewarden.listen.mention import FUTURE_TOLERANCE, Mention, parse_time
 from firewarden.listen.sources.base import (
     Keep,
     SourceError,
@@ -31,10 +31,6 @@ from firewarden.listen.sources.base import (
     retry_after,
 )
 from firewarden.listen.sources.mastodon import html_text
-
-#: How far after the fetch an entry's own date may lie (clock skew); later, the fetch time
-#: is the entry's time.
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _time(entry: Any) -> dt.datetime | None:
