@@ -126,7 +126,7 @@ def import_hold_back(mode: str) -> Callable[[dt.datetime], str] | None:
         hours = IMPORT_NOTIFY_WITHIN / dt.timedelta(hours=1)
         return (
             f"its bucket ended {end:%Y-%m-%d %H:%M} UTC, more than {hours:g} h before the "
-            "import; an import sends only recent alerts (listen import --notify all sends "
+            "import; an import sends only recent alerts (an import with --notify all sends "
             "every one)"
         )
 
@@ -142,13 +142,17 @@ def print_alert(alert: RaisedAlert) -> None:
         click.style(f"{alert.level.upper():8}", fg=colour, bold=True)
         + f" {alert.watch_name}: {alert_message(alert, {}).summary}\n         {alert.url}"
     )
-    for result in alert.notified:
-        if not result.get("ok") and not result.get("held"):
-            click.echo(
-                click.style("         not delivered", fg="red")
-                + f" to {result.get('channel')}: {result.get('error')}"
-                + " (check the channel's settings in [alerts]; the alert is on its page)"
-            )
+    for result in undelivered(alert):
+        click.echo(
+            click.style("         not delivered", fg="red")
+            + f" to {result.get('channel')}: {result.get('error')}"
+            + " (check the channel's settings in [alerts]; the alert is on its page)"
+        )
+
+
+def undelivered(alert: RaisedAlert) -> list[dict[str, Any]]:
+    """The channels that did not take the alert (held-back ones were not tried)."""
+    return [n for n in alert.notified if not n.get("ok") and not n.get("held")]
 
 
 def print_reload(changes: WatchChanges, restarted: Sequence[str]) -> None:
@@ -165,7 +169,7 @@ def _summary(stats: Stats, seconds: float) -> str:
         f"{stats.counted} newly counted, {len(stats.alerts)} alert(s) "
         f"({rate:,.0f} mentions/s)"
     )
-    failed = sum(not n.get("ok") and not n.get("held") for a in stats.alerts for n in a.notified)
+    failed = sum(len(undelivered(a)) for a in stats.alerts)
     if failed:
         line += f"\nwarning: {failed} alert delivery(ies) failed (see the lines above)"
     if stats.late:

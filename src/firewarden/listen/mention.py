@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -80,10 +81,7 @@ class Mention:
             text = data.get("text")
             if not isinstance(text, str):
                 raise InputError("a mention needs a 'text'", where=where)
-            when = data.get("created_at")
-            for other in ("time", "timestamp"):
-                when = data.get(other) if when is None else when
-            created = parse_time(when, where=where)
+            created = time_of(data, where)
             ident = str(data.get("id") or "").strip()
             if not ident:
                 # Exports without ids: the same row always gets the same id, so a second
@@ -142,6 +140,14 @@ def language_code(value: Any, where: str = "") -> str:
         hint="write a two-letter code such as en or ja (ja-JP is read as ja), or leave the "
         "language out and it is detected from the text",
     )
+
+
+def time_of(data: Mapping[str, Any], where: str = "") -> dt.datetime:
+    """A record's time: its ``created_at``, else its ``time`` or ``timestamp``."""
+    when = data.get("created_at")
+    for other in ("time", "timestamp"):
+        when = data.get(other) if when is None else when
+    return parse_time(when, where=where)
 
 
 def parse_time(value: Any, *, where: str = "") -> dt.datetime:

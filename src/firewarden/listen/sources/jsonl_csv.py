@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from firewarden.errors import InputError
-from firewarden.listen.mention import FUTURE_TOLERANCE, Mention
+from firewarden.listen.mention import FUTURE_TOLERANCE, Mention, time_of
 
 #: At most this much of the start of a file identifies it (with its absolute path).
 FINGERPRINT_BYTES = 4096
@@ -138,7 +138,7 @@ class FileSource:
         try:
             for n, data, where in self._records(0):
                 try:
-                    when = Mention.from_dict(data, where=where).created_at
+                    when = time_of(data, where)
                 except InputError:
                     continue
                 if latest is not None and when < latest[0] - tolerance:
