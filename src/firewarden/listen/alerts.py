@@ -19,10 +19,9 @@ from sqlalchemy import Connection, Table, update
 
 from firewarden.detect.types import Decision, Explanation, _duration
 from firewarden.listen.tables import ListenAlert
-from firewarden.notify.base import AlertMessage, Notifier, NotifyError
+from firewarden.notify.base import LEVELS, AlertMessage, Notifier, NotifyError
 
 ALERTS: Table = ListenAlert.__table__  # type: ignore[assignment]
-LEVELS = ("watch", "warning", "crisis")
 #: What each level asks of the people who read it.
 LEVEL_ASKS = {"watch": "keep an eye on it", "warning": "act soon", "crisis": "act now"}
 #: The detector's series names in the words the pages and messages use.

@@ -24,10 +24,9 @@ from urllib.parse import urlsplit
 
 from firewarden.config import env_reference, from_environment
 from firewarden.errors import ConfigError
-from firewarden.notify.base import Notifier
+from firewarden.notify.base import LEVELS, Notifier
 
 CHANNELS = ("slack", "teams", "email", "webhook")
-LEVELS = ("watch", "warning", "crisis")
 SECURITY = ("starttls", "ssl", "none")
 #: The settings each channel's table may hold.
 SETTINGS: dict[str, tuple[str, ...]] = {

@@ -16,10 +16,10 @@ from firewarden.errors import InputError
 from firewarden.listen.alerts import SERIES_WORDS, what_rose
 from firewarden.listen.tables import ListenAlert
 from firewarden.listen.watch_service import WatchRecord, list_watches
+from firewarden.notify.base import LEVELS
 from firewarden.web import watch_queries as q
 from firewarden.web.security import Principal
 
-LEVELS = ("watch", "warning", "crisis")
 BUCKET_WORDS = {"5m": "5 minutes", "15m": "15 minutes", "1h": "hour", "6h": "6 hours", "1d": "day"}
 #: How many alerts a watch page lists.
 PAGE_ALERTS = 20

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from firewarden.errors import InputError, NotFound
 from firewarden.listen.service import ALERT_STATUSES
 from firewarden.listen.watch_service import WatchRecord, get_watch
+from firewarden.notify.base import LEVELS
 from firewarden.store.engine import session_factory
 from firewarden.web import watch_config
 from firewarden.web import watch_queries as q
@@ -27,7 +28,6 @@ from firewarden.web.deps import ApiError, ApiRead, PageRead
 from firewarden.web.render import page
 from firewarden.web.security import Principal
 from firewarden.web.watch_views import (
-    LEVELS,
     PAGE_ALERTS,
     alert_detail,
     alert_summary,
